@@ -1,0 +1,58 @@
+import Kernels
+
+/// 2-D convolution (cross-correlation, as PyTorch): `x [B, C, H, W]`, `weight [O, C, kh, kw]`,
+/// `bias [O]` or nil; output `[B, O, OH, OW]` with `OH = (H + 2 padding - kh) / stride + 1`.
+/// `y[b, o] = bias[o] + sum_c weight[o, c] ⋆ x[b, c]`. im2col + one sgemm over the batch.
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
+    precondition(x.rank == 4, "conv2d takes input [B, C, H, W], not \(x.shape)")
+    precondition(weight.rank == 4, "conv2d takes weight [O, C, kh, kw], not \(weight.shape)")
+    precondition(weight.shape[1] == x.shape[1], "conv2d: input has \(x.shape[1]) channels, weight expects \(weight.shape[1])")
+    precondition(stride >= 1 && padding >= 0, "conv2d: stride must be >= 1 and padding >= 0")
+    let o = weight.shape[0]
+    if let bias { precondition(bias.shape == [o], "conv2d: bias must be [\(o)], not \(bias.shape)") }
+    let g = ConvolutionGeometry(batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                                kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
+    precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: a \(weight.shape[2])x\(weight.shape[3]) kernel does not fit input \(x.shape) with padding \(padding)")
+    let out = Tensor.output([g.batch, o, g.outputHeight, g.outputWidth])
+    let columns = Buffer(count: g.columnCount)
+    let product = Buffer(count: g.batch > 1 ? o * g.batch * g.outputPlane : 0)
+    conv2dForward(x: x.data, weight: weight.data, bias: bias?.data, outputChannels: o, g,
+                  columns: columns.pointer, product: product.pointer, y: out.data)
+    var inputs = [x, weight]
+    if let bias { inputs.append(bias) }
+    out.record(inputs) { out in
+        let gradColumns = Buffer(count: x.requiresGrad ? g.columnCount : 0)
+        conv2dBackward(gradY: out.grad!, columns: columns.pointer, weight: weight.data, outputChannels: o, g,
+                       gradProduct: product.pointer, gradColumns: gradColumns.pointer,
+                       gradX: x.requiresGrad ? x.gradientBuffer() : nil,
+                       gradWeight: weight.requiresGrad ? weight.gradientBuffer() : nil,
+                       gradBias: bias.flatMap { $0.requiresGrad ? $0.gradientBuffer() : nil })
+    }
+    return out
+}
+
+/// Max pooling over `x [B, C, H, W]` with a `kernelSize` square window, `stride` (default: the
+/// kernel size) and -inf `padding`. The gradient goes to the first maximum of each window.
+public func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    precondition(x.rank == 4, "maxPool2d takes input [B, C, H, W], not \(x.shape)")
+    let s = stride ?? kernelSize
+    precondition(padding * 2 <= kernelSize, "maxPool2d: padding \(padding) must be at most half the kernel \(kernelSize)")
+    let g = ConvolutionGeometry(batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                                kernelHeight: kernelSize, kernelWidth: kernelSize, stride: s, padding: padding)
+    precondition(g.outputHeight > 0 && g.outputWidth > 0, "maxPool2d: window \(kernelSize) does not fit input \(x.shape)")
+    let out = Tensor.output([g.batch, g.channels, g.outputHeight, g.outputWidth])
+    let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: max(out.count, 1))
+    let keeper = IndexBuffer(argmax)
+    maxPool2dForward(x: x.data, g, y: out.data, argmax: argmax)
+    out.record([x]) { out in
+        maxPool2dBackward(gradY: out.grad!, argmax: keeper.pointer, g, gradX: x.gradientBuffer())
+    }
+    return out
+}
+
+/// Owns an Int32 allocation kept for a backward pass.
+final class IndexBuffer {
+    let pointer: UnsafeMutablePointer<Int32>
+    init(_ pointer: UnsafeMutablePointer<Int32>) { self.pointer = pointer }
+    deinit { pointer.deallocate() }
+}

@@ -1,0 +1,40 @@
+/// Max pooling over `[B, C, H, W]` with a square window (`g.kernelHeight x g.kernelWidth`),
+/// stride and implicit -inf padding: `y[b, c, oy, ox] = max over the window`. The flat index
+/// (within its `H * W` plane) of each maximum goes to `argmax` for the backward; ties keep the first.
+public func maxPool2dForward(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+    let oh = g.outputHeight, ow = g.outputWidth
+    for plane in 0..<(g.batch * g.channels) {
+        let src = x + plane * g.height * g.width
+        let dst = y + plane * oh * ow
+        let arg = argmax + plane * oh * ow
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                var best = -Float.infinity, bestIndex = -1
+                for i in 0..<g.kernelHeight {
+                    let iy = oy * g.stride - g.padding + i
+                    if iy < 0 || iy >= g.height { continue }
+                    for j in 0..<g.kernelWidth {
+                        let ix = ox * g.stride - g.padding + j
+                        if ix < 0 || ix >= g.width { continue }
+                        let v = src[iy * g.width + ix]
+                        if v > best || bestIndex < 0 || v.isNaN { best = v; bestIndex = iy * g.width + ix }
+                    }
+                }
+                dst[oy * ow + ox] = best
+                arg[oy * ow + ox] = Int32(bestIndex)
+            }
+        }
+    }
+}
+
+/// Backward of max pooling: each output gradient goes to the input position that won.
+public func maxPool2dBackward(gradY: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, _ g: ConvolutionGeometry, gradX: UnsafeMutablePointer<Float>) {
+    let planeOut = g.outputHeight * g.outputWidth
+    for plane in 0..<(g.batch * g.channels) {
+        let gx = gradX + plane * g.height * g.width
+        for k in 0..<planeOut {
+            let index = Int(argmax[plane * planeOut + k])
+            if index >= 0 { gx[index] += gradY[plane * planeOut + k] }
+        }
+    }
+}
