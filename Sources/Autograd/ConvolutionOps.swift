@@ -2,7 +2,7 @@ import Kernels
 
 /// 2-D convolution (cross-correlation, as PyTorch): `x [B, C, H, W]`, `weight [O, C, kh, kw]`,
 /// `bias [O]` or nil; output `[B, O, OH, OW]` with `OH = (H + 2 padding - kh) / stride + 1`.
-/// `y[b, o] = bias[o] + sum_c weight[o, c] ⋆ x[b, c]`. im2col + one sgemm over the batch.
+/// `y[b, o] = bias[o] + sum_c weight[o, c] ⋆ x[b, c]`. im2col + sgemm per image, the batch split over the cores.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
     precondition(x.rank == 4, "conv2d takes input [B, C, H, W], not \(x.shape)")
     precondition(weight.rank == 4, "conv2d takes weight [O, C, kh, kw], not \(weight.shape)")
@@ -14,16 +14,14 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                                 kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
     precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: a \(weight.shape[2])x\(weight.shape[3]) kernel does not fit input \(x.shape) with padding \(padding)")
     let out = Tensor.output([g.batch, o, g.outputHeight, g.outputWidth])
-    let columns = Buffer(count: g.columnCount)
-    let product = Buffer(count: g.batch > 1 ? o * g.batch * g.outputPlane : 0)
+    let workspace = Buffer(count: ConvolutionWorkspace.count(g, outputChannels: o, workers: kernelWorkers))
     conv2dForward(x: x.data, weight: weight.data, bias: bias?.data, outputChannels: o, g,
-                  columns: columns.pointer, product: product.pointer, y: out.data)
+                  workspace: workspace.pointer, y: out.data)
     var inputs = [x, weight]
     if let bias { inputs.append(bias) }
     out.record(inputs) { out in
-        let gradColumns = Buffer(count: x.requiresGrad ? g.columnCount : 0)
-        conv2dBackward(gradY: out.grad!, columns: columns.pointer, weight: weight.data, outputChannels: o, g,
-                       gradProduct: product.pointer, gradColumns: gradColumns.pointer,
+        conv2dBackward(gradY: out.grad!, x: x.data, weight: weight.data, outputChannels: o, g,
+                       workspace: workspace.pointer,
                        gradX: x.requiresGrad ? x.gradientBuffer() : nil,
                        gradWeight: weight.requiresGrad ? weight.gradientBuffer() : nil,
                        gradBias: bias.flatMap { $0.requiresGrad ? $0.gradientBuffer() : nil })

@@ -96,73 +96,106 @@ public func col2im(columns: UnsafePointer<Float>, _ g: ConvolutionGeometry, grad
     }
 }
 
-/// Convolution forward by im2col and one matrix product over the whole batch:
-/// `y[b, o, p] = bias[o] + sum_k weight[o, k] * columns[k, b*P + p]`.
-/// Shapes: x `[B, C, H, W]`, weight `[O, C, kh, kw]`, bias `[O]` or nil, y `[B, O, OH, OW]`.
-/// Workspaces: `columns` (`g.columnCount`, kept for the backward) and `product` (`O * B * P`).
+/// Scratch memory for `conv2dForward` and `conv2dBackward`: per worker, one image's columns
+/// and column gradients (`patchSize x outputPlane` each) and a private weight/bias gradient.
+public struct ConvolutionWorkspace {
+    /// Floats needed for `workers` workers.
+    public static func count(_ g: ConvolutionGeometry, outputChannels: Int, workers: Int) -> Int {
+        workers * perWorker(g, outputChannels: outputChannels)
+    }
+
+    static func perWorker(_ g: ConvolutionGeometry, outputChannels: Int) -> Int {
+        2 * g.patchSize * g.outputPlane + outputChannels * g.patchSize + outputChannels
+    }
+}
+
+/// Convolution forward, image by image (the columns of one image stay in cache), the batch split
+/// over `workers` threads: `columns_b = im2col(x_b)`, `y_b = weight * columns_b + bias`.
+/// Shapes: x `[B, C, H, W]`, weight `[O, C, kh, kw]` (`[O, patchSize]`), bias `[O]` or nil,
+/// y `[B, O, OH, OW]`. `workspace` holds `ConvolutionWorkspace.count(g, outputChannels:, workers:)` floats.
 public func conv2dForward(
     x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
     outputChannels: Int, _ g: ConvolutionGeometry,
-    columns: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>,
+    workspace: UnsafeMutablePointer<Float>, workers: Int = kernelWorkers,
     y: UnsafeMutablePointer<Float>
 ) {
-    let plane = g.outputPlane, n = g.batch * plane
-    im2col(x: x, g, columns: columns)
-    let target = g.batch == 1 ? y : product
-    gemm(transposeA: false, transposeB: false, m: outputChannels, n: n, k: g.patchSize,
-         a: weight, lda: g.patchSize, b: columns, ldb: n, c: target, ldc: n)
-    for b in 0..<g.batch {
-        for o in 0..<outputChannels {
-            let dst = y + (b * outputChannels + o) * plane
-            let bo = bias?[o] ?? 0
-            if g.batch == 1 {
-                if bo != 0 { for p in 0..<plane { dst[p] += bo } }
-            } else {
-                let src = product + o * n + b * plane
-                for p in 0..<plane { dst[p] = src[p] + bo }
+    let workers = max(1, min(workers, g.batch))
+    let plane = g.outputPlane, k = g.patchSize, o = outputChannels
+    let single = ConvolutionGeometry(batch: 1, channels: g.channels, height: g.height, width: g.width,
+                                     kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth, stride: g.stride, padding: g.padding)
+    let imageSize = g.channels * g.height * g.width
+    let perWorker = ConvolutionWorkspace.perWorker(g, outputChannels: o)
+    let xs = SharedPointer(x), ws = SharedPointer(weight), ys = SharedPointer(y), scratch = SharedPointer(workspace)
+    let bs = bias.map { SharedPointer($0) }
+    parallelFor(workers: workers) { worker in
+        let columns = scratch.pointer + worker * perWorker
+        for b in workerRange(worker, of: workers, total: g.batch) {
+            im2col(x: xs.pointer + b * imageSize, single, columns: columns)
+            let out = ys.pointer + b * o * plane
+            gemm(transposeA: false, transposeB: false, m: o, n: plane, k: k,
+                 a: ws.pointer, lda: k, b: columns, ldb: plane, c: out, ldc: plane)
+            if let bs {
+                for c in 0..<o {
+                    let bias = bs.pointer[c]
+                    let row = out + c * plane
+                    for p in 0..<plane { row[p] += bias }
+                }
             }
         }
     }
 }
 
-/// Convolution backward. Adds into `gradX`, `gradWeight`, `gradBias` (each optional):
-/// `gW += gY' * columns^T`, `gBias[o] += sum gY[:, o]`, `gX += col2im(W^T * gY')`, where
-/// `gY'` is `gradY` rearranged to `[O, B*P]`. Workspaces: `gradProduct` (`O * B * P`) and
-/// `gradColumns` (`g.columnCount`); `columns` is what the forward filled.
+/// Convolution backward, image by image over `workers` threads; adds into `gradX`, `gradWeight`,
+/// `gradBias` (each optional): `columns_b = im2col(x_b)` (recomputed, it is cheap and in cache),
+/// `gW += gY_b columns_b^T`, `gBias += row sums of gY_b`, `gX_b += col2im(W^T gY_b)`.
+/// Each worker accumulates a private weight gradient, summed at the end.
 public func conv2dBackward(
-    gradY: UnsafePointer<Float>, columns: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    gradY: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     outputChannels: Int, _ g: ConvolutionGeometry,
-    gradProduct: UnsafeMutablePointer<Float>, gradColumns: UnsafeMutablePointer<Float>,
+    workspace: UnsafeMutablePointer<Float>, workers: Int = kernelWorkers,
     gradX: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?
 ) {
-    let plane = g.outputPlane, n = g.batch * plane
-    let gy: UnsafePointer<Float>
-    if g.batch == 1 {
-        gy = gradY
-    } else {
-        for b in 0..<g.batch {
-            for o in 0..<outputChannels {
-                (gradProduct + o * n + b * plane).update(from: gradY + (b * outputChannels + o) * plane, count: plane)
+    let workers = max(1, min(workers, g.batch))
+    let plane = g.outputPlane, k = g.patchSize, o = outputChannels
+    let single = ConvolutionGeometry(batch: 1, channels: g.channels, height: g.height, width: g.width,
+                                     kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth, stride: g.stride, padding: g.padding)
+    let imageSize = g.channels * g.height * g.width
+    let perWorker = ConvolutionWorkspace.perWorker(g, outputChannels: o)
+    let xs = SharedPointer(x), ws = SharedPointer(weight), gys = SharedPointer(gradY), scratch = SharedPointer(workspace)
+    let gxs = gradX.map { SharedPointer($0) }
+    let needWeight = gradWeight != nil, needBias = gradBias != nil
+    parallelFor(workers: workers) { worker in
+        let columns = scratch.pointer + worker * perWorker
+        let gradColumns = columns + k * plane
+        let localWeight = gradColumns + k * plane
+        let localBias = localWeight + o * k
+        localWeight.update(repeating: 0, count: o * k + o)
+        for b in workerRange(worker, of: workers, total: g.batch) {
+            let gy = gys.pointer + b * o * plane
+            if needWeight {
+                im2col(x: xs.pointer + b * imageSize, single, columns: columns)
+                gemm(transposeA: false, transposeB: true, m: o, n: k, k: plane,
+                     a: gy, lda: plane, b: columns, ldb: plane, beta: 1, c: localWeight, ldc: k)
+            }
+            if needBias {
+                for c in 0..<o {
+                    var s: Float = 0
+                    let row = gy + c * plane
+                    for p in 0..<plane { s += row[p] }
+                    localBias[c] += s
+                }
+            }
+            if let gxs {
+                gemm(transposeA: true, transposeB: false, m: k, n: plane, k: o,
+                     a: ws.pointer, lda: k, b: gy, ldb: plane, c: gradColumns, ldc: plane)
+                col2im(columns: gradColumns, single, gradX: gxs.pointer + b * imageSize)
             }
         }
-        gy = UnsafePointer(gradProduct)
     }
-    if let gradBias {
-        for o in 0..<outputChannels {
-            var s: Float = 0
-            let row = gy + o * n
-            for p in 0..<n { s += row[p] }
-            gradBias[o] += s
-        }
-    }
-    if let gradWeight {
-        gemm(transposeA: false, transposeB: true, m: outputChannels, n: g.patchSize, k: n,
-             a: gy, lda: n, b: columns, ldb: n, beta: 1, c: gradWeight, ldc: g.patchSize)
-    }
-    if let gradX {
-        gemm(transposeA: true, transposeB: false, m: g.patchSize, n: n, k: outputChannels,
-             a: weight, lda: g.patchSize, b: gy, ldb: n, c: gradColumns, ldc: n)
-        col2im(columns: gradColumns, g, gradX: gradX)
+    for worker in 0..<workers {
+        let localWeight = workspace + worker * perWorker + 2 * k * plane
+        if let gradWeight { for i in 0..<(o * k) { gradWeight[i] += localWeight[i] } }
+        if let gradBias { for c in 0..<o { gradBias[c] += localWeight[o * k + c] } }
     }
 }
 

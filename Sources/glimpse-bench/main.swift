@@ -1,1 +1,23 @@
-print("placeholder")
+import Foundation
+import Kernels
+
+/// `glimpse-bench [--json] [--only NAME]`: the project's speed figures, measured in one run.
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.contains("--help") || arguments.contains("-h") {
+    print("""
+    usage: glimpse-bench [--json] [--only sgemm|conv]
+      --json   one JSON object per line: {"benchmark", "metric", "value", "unit"}
+      --only   run one group of benchmarks
+    """)
+    exit(0)
+}
+let report = Report(json: arguments.contains("--json"))
+let only: String? = arguments.firstIndex(of: "--only").flatMap { i in
+    arguments.index(after: i) < arguments.endIndex ? arguments[arguments.index(after: i)] : nil
+}
+let wanted = { (group: String) -> Bool in only == nil || only == group }
+
+let threadsAtStart = blasThreads
+if wanted("sgemm") || wanted("conv") { benchmarkSgemm(report) }
+if wanted("conv") { benchmarkEncoderConvolutions(report) }
+setBLASThreads(threadsAtStart)

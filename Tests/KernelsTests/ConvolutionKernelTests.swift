@@ -1,0 +1,64 @@
+import Kernels
+import XCTest
+
+final class ConvolutionKernelTests: XCTestCase {
+    func values(_ n: Int, _ seed: UInt64) -> [Float] {
+        var state = seed
+        return (0..<n).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: state >> 11) % 2001) / 1000 - 1
+        }
+    }
+
+    let geometries = [
+        ConvolutionGeometry(batch: 2, channels: 3, height: 7, width: 6, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1),
+        ConvolutionGeometry(batch: 3, channels: 2, height: 9, width: 8, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1),
+        ConvolutionGeometry(batch: 1, channels: 4, height: 5, width: 5, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 0),
+        ConvolutionGeometry(batch: 2, channels: 2, height: 6, width: 7, kernelHeight: 2, kernelWidth: 3, stride: 2, padding: 0),
+        ConvolutionGeometry(batch: 1, channels: 1, height: 4, width: 4, kernelHeight: 5, kernelWidth: 5, stride: 1, padding: 2),
+    ]
+
+    func testIm2colGemmMatchesDirectConvolutionForwardAndBackward() {
+        for (index, g) in geometries.enumerated() {
+            let o = 5
+            let x = values(g.batch * g.channels * g.height * g.width, UInt64(index))
+            let w = values(o * g.patchSize, UInt64(index + 10))
+            let b = values(o, UInt64(index + 20))
+            let outCount = g.batch * o * g.outputPlane
+            var y = [Float](repeating: 0, count: outCount), yRef = y
+            for workers in [1, 2, 3] {
+                var workspace = [Float](repeating: .nan, count: ConvolutionWorkspace.count(g, outputChannels: o, workers: workers))
+                var y = [Float](repeating: 0, count: outCount), yRef = y
+                conv2dForward(x: x, weight: w, bias: b, outputChannels: o, g, workspace: &workspace, workers: workers, y: &y)
+                conv2dForwardReference(x: x, weight: w, bias: b, outputChannels: o, g, y: &yRef)
+                for i in 0..<outCount { XCTAssertEqual(y[i], yRef[i], accuracy: 1e-4, "geometry \(index) workers \(workers) y[\(i)]") }
+
+                let gy = values(outCount, UInt64(index + 30))
+                var gx = [Float](repeating: 0.5, count: x.count), gxRef = gx
+                var gw = [Float](repeating: 0.25, count: w.count), gwRef = gw
+                var gb = [Float](repeating: 1, count: o), gbRef = gb
+                conv2dBackward(gradY: gy, x: x, weight: w, outputChannels: o, g, workspace: &workspace, workers: workers,
+                               gradX: &gx, gradWeight: &gw, gradBias: &gb)
+                conv2dBackwardReference(gradY: gy, x: x, weight: w, outputChannels: o, g, gradX: &gxRef, gradWeight: &gwRef, gradBias: &gbRef)
+                for i in 0..<gx.count { XCTAssertEqual(gx[i], gxRef[i], accuracy: 1e-4, "geometry \(index) gx[\(i)]") }
+                for i in 0..<gw.count { XCTAssertEqual(gw[i], gwRef[i], accuracy: 1e-4, "geometry \(index) gw[\(i)]") }
+                for i in 0..<o { XCTAssertEqual(gb[i], gbRef[i], accuracy: 1e-4, "geometry \(index) gb[\(i)]") }
+            }
+        }
+    }
+
+    func testCol2imIsTheAdjointOfIm2col() {
+        // <im2col(x), c> == <x, col2im(c)> for every geometry.
+        for (index, g) in geometries.enumerated() {
+            let x = values(g.batch * g.channels * g.height * g.width, UInt64(index + 40))
+            let c = values(g.columnCount, UInt64(index + 50))
+            var columns = [Float](repeating: 0, count: g.columnCount)
+            im2col(x: x, g, columns: &columns)
+            var back = [Float](repeating: 0, count: x.count)
+            col2im(columns: c, g, gradX: &back)
+            let lhs = zip(columns, c).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let rhs = zip(x, back).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            XCTAssertEqual(lhs, rhs, accuracy: 1e-3, "geometry \(index)")
+        }
+    }
+}
