@@ -21,6 +21,11 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["CBLAS"]),
         .target(name: "Autograd", dependencies: ["Kernels"]),
         .target(name: "NN", dependencies: ["Autograd", "Kernels"]),
+        .target(
+            name: "CImageCodecs",
+            linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
+        ),
+        .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
         .executableTarget(
             name: "glimpse",
             dependencies: ["NN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -31,7 +36,8 @@ let package = Package(
         ),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"], exclude: []),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
     ],
     swiftLanguageModes: [.v6]
 )
