@@ -160,6 +160,36 @@ final class LayerParityTests: XCTestCase {
         try checkPool("maxpool2d_k3s2p1.safetensors", kernel: 3, stride: 2, padding: 1)
     }
 
+    /// PyTorch pads max pooling with -inf: a window over the border of an all-negative input
+    /// takes the largest real value, never 0. (No window of the fixtures is all negative, so this
+    /// is checked against a brute-force reference.)
+    func testMaxPool2DPaddingIsNegativeInfinity() {
+        let h = 7, w = 7, k = 3, s = 2, p = 1
+        let values = (0..<(h * w)).map { -Float(($0 * 37) % 49) - 1 }
+        let x = Tensor(shape: [1, 1, h, w], values: values, requiresGrad: true)
+        let y = MaxPool2D(kernelSize: k, stride: s, padding: p)(x)
+        let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
+        XCTAssertEqual(y.shape, [1, 1, oh, ow])
+        var expected: [Float] = [], winners: [Int] = []
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                var best = -Float.infinity, at = -1
+                for iy in (oy * s - p)..<(oy * s - p + k) where iy >= 0 && iy < h {
+                    for ix in (ox * s - p)..<(ox * s - p + k) where ix >= 0 && ix < w && values[iy * w + ix] > best {
+                        best = values[iy * w + ix]; at = iy * w + ix
+                    }
+                }
+                expected.append(best); winners.append(at)
+            }
+        }
+        assertClose(y.values, expected, tolerance: 0, "maxpool all-negative y", shape: y.shape)
+        let gy = (0..<y.count).map { Float($0 + 1) }
+        y.backward(gradient: gy)
+        var expectedGrad = [Float](repeating: 0, count: h * w)
+        for (i, at) in winners.enumerated() { expectedGrad[at] += gy[i] }
+        assertClose(x.gradValues ?? [], expectedGrad, tolerance: 0, "maxpool all-negative grad_x", shape: x.shape)
+    }
+
     // MARK: Embedding
 
     func testEmbeddingMatchesPyTorch() throws {
@@ -212,5 +242,16 @@ final class LayerParityTests: XCTestCase {
             XCTAssertEqual(Array(grad[(row * classes)..<((row + 1) * classes)]), [Float](repeating: 0, count: classes),
                            "ignored row \(row) received a gradient")
         }
+    }
+
+    /// Every row ignored: the documented result is a loss of 0 and a zero gradient (never NaN).
+    func testCrossEntropyWithEveryRowIgnoredIsZero() throws {
+        let f = try Fixtures.load("cross_entropy.safetensors")
+        let logits = try f.tensor("logits", requiresGrad: true)
+        let targets = [Int32](repeating: -100, count: logits.shape[0])
+        let loss = crossEntropy(logits: logits, targets: targets, ignoreIndex: -100)
+        XCTAssertEqual(loss.item, 0)
+        loss.backward()
+        XCTAssertEqual(logits.gradValues, [Float](repeating: 0, count: logits.count))
     }
 }

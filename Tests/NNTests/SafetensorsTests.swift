@@ -347,6 +347,10 @@ final class SafetensorsTests: XCTestCase {
             XCTAssertEqual(error.path, path)
             XCTAssertTrue(error.description.contains("does-not-exist.safetensors"))
         }
+        // A folder where a file is expected.
+        XCTAssertThrowsError(try SafetensorsFile(contentsOf: folder.path)) { error in
+            XCTAssertTrue(error is SafetensorsError, "reading a folder threw \(type(of: error))")
+        }
         let (model, _, _, _) = makeModel(seed: 1)
         XCTAssertThrowsError(try model.loadWeights(from: path)) { error in
             XCTAssertTrue(error is SafetensorsError, "loadWeights of a missing file threw \(type(of: error))")

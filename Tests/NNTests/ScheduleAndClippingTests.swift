@@ -41,6 +41,28 @@ final class ScheduleAndClippingTests: XCTestCase {
         XCTAssertEqual(schedule.learningRate, actual.last)
     }
 
+    /// PyTorch's order within one step: count a bad epoch, then (in cooldown) decrement the
+    /// cooldown and forget bad epochs, then reduce when bad epochs exceed patience and restart the
+    /// cooldown. The fixture's metrics reduce at the same steps with or without cooldown, so the
+    /// cooldown is checked here by hand: patience 0, cooldown 2, a metric that never improves.
+    func testReduceOnPlateauCooldown() {
+        var schedule = ReduceOnPlateau(initialLearningRate: 1.0, factor: 0.5, patience: 0, threshold: 1e-4,
+                                       cooldown: 2, minimumLearningRate: 0)
+        let actual = (0..<8).map { _ in schedule.step(metric: 1.0) }
+        // step 1 sets best; 2 reduces; 3-4 are cooldown; 5 reduces; 6-7 cooldown; 8 reduces.
+        assertClose(actual, [1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125], tolerance: 0, "plateau cooldown")
+    }
+
+    /// Relative threshold (mode min): an improvement must beat `best * (1 - threshold)`.
+    func testReduceOnPlateauRelativeThreshold() {
+        var schedule = ReduceOnPlateau(initialLearningRate: 1.0, factor: 0.5, patience: 0, threshold: 0.1,
+                                       cooldown: 0, minimumLearningRate: 0)
+        XCTAssertEqual(schedule.step(metric: 10), 1)    // best = 10
+        XCTAssertEqual(schedule.step(metric: 9.5), 0.5) // not below 9: a bad step, reduced
+        XCTAssertEqual(schedule.step(metric: 8.9), 0.5) // below 9: improvement, best = 8.9
+        XCTAssertEqual(schedule.best, 8.9)
+    }
+
     func testReduceOnPlateauRespectsMinimum() {
         var schedule = ReduceOnPlateau(initialLearningRate: 1.0, factor: 0.5, patience: 0, threshold: 1e-4,
                                        cooldown: 0, minimumLearningRate: 0.2)

@@ -1,0 +1,72 @@
+import Kernels
+
+/// A whole GRU layer (one direction) over a time-major sequence, as one graph node, in
+/// PyTorch's formulation (gates stacked r, z, n):
+/// `r = σ(W_ir x + b_ir + W_hr h + b_hr)`, `z = σ(W_iz x + b_iz + W_hz h + b_hz)`,
+/// `n = tanh(W_in x + b_in + r (W_hn h + b_hn))`, `h' = (1 - z) n + z h`.
+/// `x [T, B, I]`, `h0 [B, H]`, `weightIH [3H, I]`, `weightHH [3H, H]`, biases `[3H]`.
+/// Lengths mask as in `lstmSequence`. Returns `output [T, B, H]` and the final `h [B, H]`.
+public func gruSequence(
+    _ x: Tensor, h0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
+    lengths: [Int]? = nil
+) -> (output: Tensor, h: Tensor) {
+    let op = "gruSequence"
+    let (T, B, I) = sequenceShape(x, op)
+    let H = weightHH.shape.count == 2 ? weightHH.shape[1] : 0, G = 3 * H
+    expectShape(weightIH, [G, I], "weight_ih", op); expectShape(weightHH, [G, H], "weight_hh", op)
+    expectShape(biasIH, [G], "bias_ih", op); expectShape(biasHH, [G], "bias_hh", op)
+    expectShape(h0, [B, H], "h0", op)
+    let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
+    let BH = B * H
+    let inputGates = Buffer(count: T * B * G), hiddenGates = Buffer(count: T * B * G)
+    let hs = Buffer(count: (T + 1) * BH)
+    projectInputs(x, weight: weightIH, biasA: biasIH, biasB: nil, into: inputGates.pointer)
+    hs.pointer.update(from: h0.data, count: BH)
+    for s in 0..<T {
+        let gh = hiddenGates.pointer + s * B * G
+        fillRows(gh, rows: B, columns: G, a: biasHH?.data, b: nil)
+        gemm(transposeA: false, transposeB: true, m: B, n: G, k: H,
+             a: hs.pointer + s * BH, lda: H, b: weightHH.data, ldb: H, beta: 1, c: gh, ldc: G)
+        gruStepForward(inputGates: inputGates.pointer + s * B * G, hiddenGates: gh, hPrev: hs.pointer + s * BH,
+                       h: hs.pointer + (s + 1) * BH, batch: B, hidden: H)
+        mask.carryInactive(s, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
+    }
+    let joint = Tensor.output([T * BH + BH])
+    mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
+    (joint.data + T * BH).update(from: hs.pointer + T * BH, count: BH)
+
+    var inputs = [x, h0, weightIH, weightHH]
+    if let biasIH { inputs.append(biasIH) }
+    if let biasHH { inputs.append(biasHH) }
+    joint.record(inputs) { joint in
+        let gradOutput = joint.grad!
+        let dh = Buffer(count: BH), total = Buffer(count: BH)
+        dh.pointer.update(from: gradOutput + T * BH, count: BH)
+        let gradInputGates = Buffer(count: T * B * G), gradHiddenGates = Buffer(count: T * B * G)
+        for s in stride(from: T - 1, through: 0, by: -1) {
+            mask.addOutputGradient(s, carry: dh.pointer, gradOutput: gradOutput, total: total.pointer, width: H)
+            let dgh = gradHiddenGates.pointer + s * B * G
+            mask.forEachActiveRun(s) { rows in
+                let r = rows.lowerBound
+                gruStepBackward(gates: inputGates.pointer + s * B * G + r * G, hiddenGates: hiddenGates.pointer + s * B * G + r * G,
+                                hPrev: hs.pointer + s * BH + r * H, gradH: total.pointer + r * H,
+                                gradInputGates: gradInputGates.pointer + s * B * G + r * G, gradHiddenGates: dgh + r * G,
+                                gradHPrev: dh.pointer + r * H, batch: rows.count, hidden: H)
+            }
+            mask.passInactive(s, total: total.pointer, into: dh.pointer, width: H)
+            gemm(transposeA: false, transposeB: false, m: B, n: H, k: G,
+                 a: dgh, lda: G, b: weightHH.data, ldb: H, beta: 1, c: dh.pointer, ldc: H)
+        }
+        addGradient(dh.pointer, to: h0)
+        projectionBackward(gradPre: gradInputGates.pointer, rows: T * B, gates: G, x: x, weightIH: weightIH, biasIH: biasIH,
+                           states: nil, weightHH: nil, biasHH: nil)
+        if weightHH.requiresGrad {
+            gemm(transposeA: true, transposeB: false, m: G, n: H, k: T * B,
+                 a: gradHiddenGates.pointer, lda: G, b: hs.pointer, ldb: H, beta: 1, c: weightHH.gradientBuffer(), ldc: H)
+        }
+        if let biasHH, biasHH.requiresGrad {
+            addColumnSums(gradHiddenGates.pointer, rows: T * B, columns: G, into: biasHH.gradientBuffer())
+        }
+    }
+    return (joint.view(offset: 0, shape: [T, B, H]), joint.view(offset: T * BH, shape: [B, H]))
+}

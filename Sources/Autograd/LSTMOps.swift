@@ -1,0 +1,76 @@
+import Kernels
+
+/// A whole LSTM layer (one direction) over a time-major sequence, as one graph node.
+///
+/// `x [T, B, I]`, `h0`, `c0 [B, H]`, `weightIH [4H, I]`, `weightHH [4H, H]`, biases `[4H]`
+/// (gates stacked i, f, g, o as in PyTorch). Per step:
+/// `a = x_t W_ih^T + b_ih + h W_hh^T + b_hh`; `i, f, o = σ(.)`, `g = tanh(.)`;
+/// `c = f c + i g`; `h = o tanh(c)` (activations configurable).
+/// The input products of all steps are one sgemm; each step is one sgemm and one fused
+/// element-wise pass. With `lengths`, row b stops at step `lengths[b]`: its state is carried,
+/// its outputs are 0. Returns `output [T, B, H]` and the final `h`, `c` (`[B, H]`).
+/// The backward is BPTT with the weight gradients of all steps as single products.
+public func lstmSequence(
+    _ x: Tensor, h0: Tensor, c0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
+    lengths: [Int]? = nil, activations: LSTMActivations = .standard
+) -> (output: Tensor, h: Tensor, c: Tensor) {
+    let op = "lstmSequence"
+    let (T, B, I) = sequenceShape(x, op)
+    let H = weightHH.shape.count == 2 ? weightHH.shape[1] : 0, G = 4 * H
+    expectShape(weightIH, [G, I], "weight_ih", op); expectShape(weightHH, [G, H], "weight_hh", op)
+    expectShape(biasIH, [G], "bias_ih", op); expectShape(biasHH, [G], "bias_hh", op)
+    expectShape(h0, [B, H], "h0", op); expectShape(c0, [B, H], "c0", op)
+    let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
+    let BH = B * H
+    let gates = Buffer(count: T * B * G)
+    let hs = Buffer(count: (T + 1) * BH), cs = Buffer(count: (T + 1) * BH), cellOutput = Buffer(count: T * BH)
+    projectInputs(x, weight: weightIH, biasA: biasIH, biasB: biasHH, into: gates.pointer)
+    hs.pointer.update(from: h0.data, count: BH)
+    cs.pointer.update(from: c0.data, count: BH)
+    for s in 0..<T {
+        let g = gates.pointer + s * B * G
+        gemm(transposeA: false, transposeB: true, m: B, n: G, k: H,
+             a: hs.pointer + s * BH, lda: H, b: weightHH.data, ldb: H, beta: 1, c: g, ldc: G)
+        lstmStepForward(gates: g, cPrev: cs.pointer + s * BH, c: cs.pointer + (s + 1) * BH,
+                        cellOutput: cellOutput.pointer + s * BH, h: hs.pointer + (s + 1) * BH,
+                        batch: B, hidden: H, activations: activations)
+        mask.carryInactive(s, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
+        mask.carryInactive(s, previous: cs.pointer + s * BH, next: cs.pointer + (s + 1) * BH, width: H)
+    }
+    let joint = Tensor.output([T * BH + 2 * BH])
+    mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
+    (joint.data + T * BH).update(from: hs.pointer + T * BH, count: BH)
+    (joint.data + (T + 1) * BH).update(from: cs.pointer + T * BH, count: BH)
+
+    var inputs = [x, h0, c0, weightIH, weightHH]
+    if let biasIH { inputs.append(biasIH) }
+    if let biasHH { inputs.append(biasHH) }
+    joint.record(inputs) { joint in
+        let gradOutput = joint.grad!
+        let dh = Buffer(count: BH), dc = Buffer(count: BH), total = Buffer(count: BH)
+        dh.pointer.update(from: gradOutput + T * BH, count: BH)
+        dc.pointer.update(from: gradOutput + (T + 1) * BH, count: BH)
+        let gradGates = Buffer(count: T * B * G)
+        for s in stride(from: T - 1, through: 0, by: -1) {
+            mask.addOutputGradient(s, carry: dh.pointer, gradOutput: gradOutput, total: total.pointer, width: H)
+            let dg = gradGates.pointer + s * B * G
+            mask.forEachActiveRun(s) { rows in
+                let r = rows.lowerBound
+                lstmStepBackward(gates: gates.pointer + s * B * G + r * G, cPrev: cs.pointer + s * BH + r * H,
+                                 cellOutput: cellOutput.pointer + s * BH + r * H, gradH: total.pointer + r * H,
+                                 gradC: dc.pointer + r * H, gradGates: dg + r * G,
+                                 batch: rows.count, hidden: H, activations: activations)
+            }
+            gemm(transposeA: false, transposeB: false, m: B, n: H, k: G,
+                 a: dg, lda: G, b: weightHH.data, ldb: H, c: dh.pointer, ldc: H)
+            mask.passInactive(s, total: total.pointer, into: dh.pointer, width: H)
+        }
+        addGradient(dh.pointer, to: h0)
+        addGradient(dc.pointer, to: c0)
+        projectionBackward(gradPre: gradGates.pointer, rows: T * B, gates: G, x: x, weightIH: weightIH, biasIH: biasIH,
+                           states: hs.pointer, weightHH: weightHH, biasHH: biasHH)
+    }
+    return (joint.view(offset: 0, shape: [T, B, H]),
+            joint.view(offset: T * BH, shape: [B, H]),
+            joint.view(offset: (T + 1) * BH, shape: [B, H]))
+}

@@ -1,0 +1,172 @@
+import Kernels
+
+extension Tensor {
+    /// A view of `shape.reduce(1, *)` elements of this tensor starting at `offset` (shares the
+    /// elements; the gradient is added back into that slice). Ops with several results build them
+    /// as views of one joint tensor, so the joint op's backward runs once, after all of them.
+    func view(offset: Int, shape: [Int]) -> Tensor {
+        let parent = self
+        let out = Tensor(shape: shape, storage: storage, offset: (data - storage.pointer) + offset)
+        out.record([parent]) { out in
+            accumulate(out.grad!, into: parent.gradientBuffer() + offset, count: out.count)
+        }
+        return out
+    }
+}
+
+/// Which (step, row) pairs of a padded `[T, B, ...]` batch are real: row b is active at step s
+/// when `s < lengths[b]` (every step when there are no lengths). Inactive rows carry their state
+/// unchanged, output zeros, and pass gradients straight through.
+struct SequenceMask {
+    let lengths: [Int]?
+    let steps: Int, batch: Int
+
+    init(lengths: [Int]?, steps: Int, batch: Int) {
+        if let lengths {
+            precondition(lengths.count == batch, "\(lengths.count) lengths for a batch of \(batch)")
+            for l in lengths { precondition(l >= 0 && l <= steps, "sequence length \(l) is outside 0...\(steps)") }
+        }
+        self.lengths = lengths; self.steps = steps; self.batch = batch
+    }
+
+    @inline(__always)
+    func isActive(_ row: Int, _ step: Int) -> Bool { lengths.map { step < $0[row] } ?? true }
+
+    /// Calls `body` with each maximal run of consecutive active rows at `step`.
+    func forEachActiveRun(_ step: Int, _ body: (Range<Int>) -> Void) {
+        guard let lengths else { body(0..<batch); return }
+        var start = -1
+        for b in 0..<batch {
+            if step < lengths[b] {
+                if start < 0 { start = b }
+            } else if start >= 0 {
+                body(start..<b); start = -1
+            }
+        }
+        if start >= 0 { body(start..<batch) }
+    }
+
+    /// For inactive rows at `step`: `next[b] = previous[b]` (rows of `width`).
+    func carryInactive(_ step: Int, previous: UnsafePointer<Float>, next: UnsafeMutablePointer<Float>, width: Int) {
+        guard lengths != nil else { return }
+        for b in 0..<batch where !isActive(b, step) {
+            (next + b * width).update(from: previous + b * width, count: width)
+        }
+    }
+
+    /// `out[s] = states[s]` for active rows, 0 for inactive ones, over all steps (`[T, B, width]`).
+    func copyOutputs(from states: UnsafePointer<Float>, to out: UnsafeMutablePointer<Float>, width: Int) {
+        out.update(from: states, count: steps * batch * width)
+        guard lengths != nil else { return }
+        for s in 0..<steps {
+            for b in 0..<batch where !isActive(b, s) {
+                (out + (s * batch + b) * width).update(repeating: 0, count: width)
+            }
+        }
+    }
+
+    /// `total = carry + gradOutput[step]` for active rows, `carry` alone for inactive ones.
+    func addOutputGradient(_ step: Int, carry: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                           total: UnsafeMutablePointer<Float>, width: Int) {
+        let g = gradOutput + step * batch * width
+        for b in 0..<batch {
+            let t = total + b * width, c = carry + b * width
+            if isActive(b, step) {
+                let gb = g + b * width
+                for j in 0..<width { t[j] = c[j] + gb[j] }
+            } else {
+                t.update(from: c, count: width)
+            }
+        }
+    }
+
+    /// For inactive rows: `previous[b] = total[b]` (the gradient passes the step unchanged).
+    func passInactive(_ step: Int, total: UnsafePointer<Float>, into previous: UnsafeMutablePointer<Float>, width: Int) {
+        guard lengths != nil else { return }
+        for b in 0..<batch where !isActive(b, step) {
+            (previous + b * width).update(from: total + b * width, count: width)
+        }
+    }
+}
+
+/// `[T, B, F]` sizes of a time-major sequence.
+func sequenceShape(_ x: Tensor, _ op: String) -> (steps: Int, batch: Int, features: Int) {
+    precondition(x.rank == 3, "\(op) takes a time-major sequence [T, B, features], not \(x.shape)")
+    return (x.shape[0], x.shape[1], x.shape[2])
+}
+
+/// Checks a weight's shape with a message naming it.
+func expectShape(_ t: Tensor?, _ shape: [Int], _ name: String, _ op: String) {
+    guard let t else { return }
+    precondition(t.shape == shape, "\(op): \(name) must be \(shape), not \(t.shape)")
+}
+
+/// The input projection of a whole sequence in one product: rows `[T*B, G] = x W^T + a + b`.
+func projectInputs(_ x: Tensor, weight: Tensor, biasA: Tensor?, biasB: Tensor?, into out: UnsafeMutablePointer<Float>) {
+    let rows = x.shape[0] * x.shape[1], inputs = x.shape[2], g = weight.shape[0]
+    fillRows(out, rows: rows, columns: g, a: biasA?.data, b: biasB?.data)
+    gemm(transposeA: false, transposeB: true, m: rows, n: g, k: inputs,
+         a: x.data, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: out, ldc: g)
+}
+
+/// The backward of an input projection and a recurrent product from stacked pre-activation
+/// gradients `gradPre [T*B, G]`: `gW_ih += gradPre^T x`, `gW_hh += gradPre^T states[0..<T]`,
+/// biases `+= column sums`, `gx += gradPre W_ih`.
+func projectionBackward(
+    gradPre: UnsafePointer<Float>, rows: Int, gates: Int,
+    x: Tensor, weightIH: Tensor, biasIH: Tensor?,
+    states: UnsafePointer<Float>?, weightHH: Tensor?, biasHH: Tensor?
+) {
+    let inputs = x.shape[2]
+    if weightIH.requiresGrad {
+        gemm(transposeA: true, transposeB: false, m: gates, n: inputs, k: rows,
+             a: gradPre, lda: gates, b: x.data, ldb: inputs, beta: 1, c: weightIH.gradientBuffer(), ldc: inputs)
+    }
+    if let weightHH, let states, weightHH.requiresGrad {
+        let width = weightHH.shape[1]
+        gemm(transposeA: true, transposeB: false, m: gates, n: width, k: rows,
+             a: gradPre, lda: gates, b: states, ldb: width, beta: 1, c: weightHH.gradientBuffer(), ldc: width)
+    }
+    for bias in [biasIH, biasHH] {
+        if let bias, bias.requiresGrad { addColumnSums(gradPre, rows: rows, columns: gates, into: bias.gradientBuffer()) }
+    }
+    if x.requiresGrad {
+        gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: gates,
+             a: gradPre, lda: gates, b: weightIH.data, ldb: inputs, beta: 1, c: x.gradientBuffer(), ldc: inputs)
+    }
+}
+
+/// Adds `count` floats of a gradient into a tensor's gradient, if it requires one.
+func addGradient(_ g: UnsafePointer<Float>, to t: Tensor?) {
+    guard let t, t.requiresGrad else { return }
+    accumulate(g, into: t.gradientBuffer(), count: t.count)
+}
+
+/// Each row's sequence reversed within its own length: `y[s, b] = x[len_b - 1 - s, b]` for
+/// `s < len_b`, 0 beyond (the backward direction of a bidirectional layer reads its input this
+/// way and its output is turned back the same way). Without lengths, a plain time reversal.
+public func reversePadded(_ x: Tensor, lengths: [Int]?) -> Tensor {
+    let (steps, batch, features) = sequenceShape(x, "reversePadded")
+    let mask = SequenceMask(lengths: lengths, steps: steps, batch: batch)
+    let out = Tensor.output(x.shape)
+    func source(_ s: Int, _ b: Int) -> Int? {
+        let length = mask.lengths?[b] ?? steps
+        return s < length ? length - 1 - s : nil
+    }
+    for s in 0..<steps {
+        for b in 0..<batch {
+            guard let t = source(s, b) else { continue }
+            (out.data + (s * batch + b) * features).update(from: x.data + (t * batch + b) * features, count: features)
+        }
+    }
+    out.record([x]) { out in
+        let gx = x.gradientBuffer()
+        for s in 0..<steps {
+            for b in 0..<batch {
+                guard let t = source(s, b) else { continue }
+                accumulate(out.grad! + (s * batch + b) * features, into: gx + (t * batch + b) * features, count: features)
+            }
+        }
+    }
+    return out
+}

@@ -1,0 +1,213 @@
+/// Activation functions of recurrent cells, applied to 8 lanes at a time; each derivative is
+/// written through the function's output `y`, which is what the cells keep for the backward.
+public enum RecurrentActivation: String, Sendable, CaseIterable, Codable {
+    case tanh, sigmoid, relu, identity
+
+    /// y = f(x).
+    @inline(__always)
+    public func callAsFunction(_ x: Float8) -> Float8 {
+        switch self {
+        case .tanh: return fastTanh(x)
+        case .sigmoid: return fastSigmoid(x)
+        case .relu: return x.replacing(with: 0, where: x .< 0)
+        case .identity: return x
+        }
+    }
+
+    /// f'(x) written with y = f(x): tanh 1 - y^2, sigmoid y (1 - y), relu [y > 0], identity 1.
+    @inline(__always)
+    public func derivative(output y: Float8) -> Float8 {
+        switch self {
+        case .tanh: return 1 - y * y
+        case .sigmoid: return y * (1 - y)
+        case .relu: return Float8(repeating: 0).replacing(with: 1, where: y .> 0)
+        case .identity: return Float8(repeating: 1)
+        }
+    }
+
+    /// Applies f in place to `count` floats.
+    public func apply(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        if self == .identity { return }
+        var j = 0
+        while j < count {
+            let n = min(8, count - j)
+            store(self(load(p + j, n)), p + j, n)
+            j += 8
+        }
+    }
+}
+
+/// Loads `n` (1...8) floats into the low lanes of a vector (the rest 0).
+@inline(__always)
+func load(_ p: UnsafePointer<Float>, _ n: Int) -> Float8 {
+    if n == 8 { return load8(p) }
+    var v = Float8(repeating: 0)
+    for k in 0..<n { v[k] = p[k] }
+    return v
+}
+
+@inline(__always)
+func load(_ p: UnsafeMutablePointer<Float>, _ n: Int) -> Float8 { load(UnsafePointer(p), n) }
+
+/// Stores the low `n` (1...8) lanes of a vector.
+@inline(__always)
+func store(_ v: Float8, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    if n == 8 { store8(v, p); return }
+    for k in 0..<n { p[k] = v[k] }
+}
+
+/// The activations of an LSTM: gates (i, f, o), candidate (g) and cell output.
+/// PyTorch's LSTM is sigmoid, tanh, tanh.
+public struct LSTMActivations: Sendable, Equatable, Codable {
+    public var gate: RecurrentActivation
+    public var candidate: RecurrentActivation
+    public var cell: RecurrentActivation
+    public init(gate: RecurrentActivation = .sigmoid, candidate: RecurrentActivation = .tanh, cell: RecurrentActivation = .tanh) {
+        self.gate = gate; self.candidate = candidate; self.cell = cell
+    }
+    public static let standard = LSTMActivations()
+}
+
+/// One LSTM step's element-wise pass for `batch` rows, gates stacked i, f, g, o (PyTorch order).
+/// In: `gates [B, 4H]` pre-activations (`x W_ih^T + b_ih + h W_hh^T + b_hh`), `cPrev [B, H]`.
+/// Out: `gates` activated in place, `c = f * cPrev + i * g`, `cellOutput = act_cell(c)`,
+/// `h = o * cellOutput` (all `[B, H]`).
+public func lstmStepForward(
+    gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, cellOutput: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+    batch: Int, hidden: Int, activations: LSTMActivations = .standard
+) {
+    let H = hidden
+    for b in 0..<batch {
+        let a = gates + b * 4 * H
+        let cp = cPrev + b * H, cb = c + b * H, tb = cellOutput + b * H, hb = h + b * H
+        var j = 0
+        while j < H {
+            let n = min(8, H - j)
+            let i = activations.gate(load(a + j, n))
+            let f = activations.gate(load(a + H + j, n))
+            let g = activations.candidate(load(a + 2 * H + j, n))
+            let o = activations.gate(load(a + 3 * H + j, n))
+            let cv = f * load(cp + j, n) + i * g
+            let tc = activations.cell(cv)
+            store(i, a + j, n); store(f, a + H + j, n); store(g, a + 2 * H + j, n); store(o, a + 3 * H + j, n)
+            store(cv, cb + j, n); store(tc, tb + j, n); store(o * tc, hb + j, n)
+            j += 8
+        }
+    }
+}
+
+/// Backward of `lstmStepForward` for the rows where `active` is nil or true.
+/// In: activated `gates`, `cPrev`, `cellOutput`, `gradH` (total gradient reaching h), `gradC`
+/// (gradient reaching c from the next step). Out: `gradGates [B, 4H]` (pre-activation gradients),
+/// `gradC` overwritten with the gradient reaching `cPrev`:
+/// `dc = gradC + dh * o * act_cell'(c)`, `di = dc g`, `df = dc cPrev`, `dg = dc i`, `do = dh act_cell(c)`.
+public func lstmStepBackward(
+    gates: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, cellOutput: UnsafePointer<Float>,
+    gradH: UnsafePointer<Float>, gradC: UnsafeMutablePointer<Float>, gradGates: UnsafeMutablePointer<Float>,
+    batch: Int, hidden: Int, activations: LSTMActivations = .standard
+) {
+    let H = hidden
+    for b in 0..<batch {
+        let a = gates + b * 4 * H, da = gradGates + b * 4 * H
+        let cp = cPrev + b * H, tb = cellOutput + b * H, dhb = gradH + b * H, dcb = gradC + b * H
+        var j = 0
+        while j < H {
+            let n = min(8, H - j)
+            let i = load(a + j, n), f = load(a + H + j, n), g = load(a + 2 * H + j, n), o = load(a + 3 * H + j, n)
+            let tc = load(tb + j, n), dh = load(dhb + j, n)
+            let dc = load(dcb + j, n) + dh * o * activations.cell.derivative(output: tc)
+            store(dc * g * activations.gate.derivative(output: i), da + j, n)
+            store(dc * load(cp + j, n) * activations.gate.derivative(output: f), da + H + j, n)
+            store(dc * i * activations.candidate.derivative(output: g), da + 2 * H + j, n)
+            store(dh * tc * activations.gate.derivative(output: o), da + 3 * H + j, n)
+            store(dc * f, dcb + j, n)
+            j += 8
+        }
+    }
+}
+
+/// One GRU step's element-wise pass (PyTorch's formulation, gates stacked r, z, n):
+/// `r = σ(gi_r + gh_r)`, `z = σ(gi_z + gh_z)`, `n = tanh(gi_n + r * gh_n)`, `h = (1 - z) n + z hPrev`,
+/// where `gi = x W_ih^T + b_ih` and `gh = hPrev W_hh^T + b_hh` (`[B, 3H]` each).
+/// `inputGates` is overwritten with the activated r, z, n; `hiddenGates` is kept for the backward.
+public func gruStepForward(
+    inputGates: UnsafeMutablePointer<Float>, hiddenGates: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+    h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int
+) {
+    let H = hidden
+    for b in 0..<batch {
+        let gi = inputGates + b * 3 * H, gh = hiddenGates + b * 3 * H
+        let hp = hPrev + b * H, hb = h + b * H
+        var j = 0
+        while j < H {
+            let n = min(8, H - j)
+            let r = fastSigmoid(load(gi + j, n) + load(gh + j, n))
+            let z = fastSigmoid(load(gi + H + j, n) + load(gh + H + j, n))
+            let nn = fastTanh(load(gi + 2 * H + j, n) + r * load(gh + 2 * H + j, n))
+            store(r, gi + j, n); store(z, gi + H + j, n); store(nn, gi + 2 * H + j, n)
+            store((1 - z) * nn + z * load(hp + j, n), hb + j, n)
+            j += 8
+        }
+    }
+}
+
+/// Backward of `gruStepForward`. In: activated `gates` (r, z, n), `hiddenGates` (for gh_n),
+/// `hPrev`, `gradH`. Out: `gradInputGates` and `gradHiddenGates` (`[B, 3H]`, pre-activation;
+/// they differ only in the n block, `dn_pre` vs `dn_pre * r`), and `gradHPrev = gradH * z`
+/// (the direct path; the caller adds `gradHiddenGates W_hh`).
+public func gruStepBackward(
+    gates: UnsafePointer<Float>, hiddenGates: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+    gradH: UnsafePointer<Float>, gradInputGates: UnsafeMutablePointer<Float>, gradHiddenGates: UnsafeMutablePointer<Float>,
+    gradHPrev: UnsafeMutablePointer<Float>, batch: Int, hidden: Int
+) {
+    let H = hidden
+    for b in 0..<batch {
+        let g = gates + b * 3 * H, gh = hiddenGates + b * 3 * H
+        let dgi = gradInputGates + b * 3 * H, dgh = gradHiddenGates + b * 3 * H
+        let hp = hPrev + b * H, dhb = gradH + b * H, dhp = gradHPrev + b * H
+        var j = 0
+        while j < H {
+            let n = min(8, H - j)
+            let r = load(g + j, n), z = load(g + H + j, n), nn = load(g + 2 * H + j, n)
+            let dh = load(dhb + j, n)
+            let dnPre = dh * (1 - z) * (1 - nn * nn)
+            let dzPre = dh * (load(hp + j, n) - nn) * z * (1 - z)
+            let drPre = dnPre * load(gh + 2 * H + j, n) * r * (1 - r)
+            store(drPre, dgi + j, n); store(dzPre, dgi + H + j, n); store(dnPre, dgi + 2 * H + j, n)
+            store(drPre, dgh + j, n); store(dzPre, dgh + H + j, n); store(dnPre * r, dgh + 2 * H + j, n)
+            store(dh * z, dhp + j, n)
+            j += 8
+        }
+    }
+}
+
+/// `gradPre = gradY * f'(y)` for `count` elements, f' written through the output y.
+public func activationBackward(
+    _ activation: RecurrentActivation, output y: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    gradInput: UnsafeMutablePointer<Float>, count: Int
+) {
+    var j = 0
+    while j < count {
+        let n = min(8, count - j)
+        store(load(gradOutput + j, n) * activation.derivative(output: load(y + j, n)), gradInput + j, n)
+        j += 8
+    }
+}
+
+/// Adds every row of `x [rows, columns]` into `sums [columns]` (bias gradients).
+public func addColumnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows {
+        let row = x + r * columns
+        for c in 0..<columns { sums[c] += row[c] }
+    }
+}
+
+/// Sets every row of `x [rows, columns]` to `a + b` (either may be nil): the combined biases an
+/// input projection starts from before `gemm` adds `x W^T` with beta 1.
+public func fillRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, a: UnsafePointer<Float>?, b: UnsafePointer<Float>?) {
+    for r in 0..<rows {
+        let row = x + r * columns
+        for c in 0..<columns { row[c] = (a?[c] ?? 0) + (b?[c] ?? 0) }
+    }
+}
