@@ -10,11 +10,13 @@ enum Fixtures {
         .deletingLastPathComponent()
         .appendingPathComponent("Fixtures/foundation")
 
-    static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    static func path(_ name: String, subfolder: String = "foundation") -> String {
+        folder.deletingLastPathComponent().appendingPathComponent(subfolder).appendingPathComponent(name).path
+    }
 
-    /// Loads `name` (e.g. `linear.safetensors`).
-    static func load(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> FixtureFile {
-        let path = path(name)
+    /// Loads `name` (e.g. `linear.safetensors`) from `Tests/Fixtures/<subfolder>`.
+    static func load(_ name: String, subfolder: String = "foundation", file: StaticString = #filePath, line: UInt = #line) throws -> FixtureFile {
+        let path = path(name, subfolder: subfolder)
         guard FileManager.default.fileExists(atPath: path) else {
             XCTFail("fixture \(name) not found at \(path)", file: file, line: line)
             throw SafetensorsError(path: path, reason: "fixture missing")

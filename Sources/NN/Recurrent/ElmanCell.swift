@@ -1,0 +1,36 @@
+/// An Elman RNN cell as `torch.nn.RNNCell`: `h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh)`,
+/// act tanh (default), relu or identity. Shapes: `weight_ih [H, I]`, `weight_hh [H, H]`, biases `[H]`.
+public final class ElmanCell: RecurrentCell {
+    public let weightIH: Tensor, weightHH: Tensor
+    public let biasIH: Tensor?, biasHH: Tensor?
+    public let inputSize: Int, hiddenSize: Int
+    public let activation: RecurrentActivation
+
+    public init(inputSize: Int, hiddenSize: Int, bias: Bool = true, activation: RecurrentActivation = .tanh,
+                generator: inout SeededGenerator) {
+        precondition(inputSize > 0 && hiddenSize > 0, "ElmanCell needs positive sizes")
+        precondition(activation != .sigmoid, "an Elman cell's activation is tanh, relu or identity")
+        self.inputSize = inputSize; self.hiddenSize = hiddenSize; self.activation = activation
+        weightIH = recurrentParameter([hiddenSize, inputSize], hiddenSize: hiddenSize, generator: &generator)
+        weightHH = recurrentParameter([hiddenSize, hiddenSize], hiddenSize: hiddenSize, generator: &generator)
+        biasIH = bias ? recurrentParameter([hiddenSize], hiddenSize: hiddenSize, generator: &generator) : nil
+        biasHH = bias ? recurrentParameter([hiddenSize], hiddenSize: hiddenSize, generator: &generator) : nil
+    }
+
+    public var outputSize: Int { hiddenSize }
+
+    public var parameters: [(name: String, tensor: Tensor)] {
+        var p = [(name: "weight_ih", tensor: weightIH), (name: "weight_hh", tensor: weightHH)]
+        if let biasIH { p.append((name: "bias_ih", tensor: biasIH)) }
+        if let biasHH { p.append((name: "bias_hh", tensor: biasHH)) }
+        return p
+    }
+
+    public func zeroState(batchSize: Int) -> Tensor { Tensor(zeros: [batchSize, hiddenSize]) }
+
+    public func sequence(_ input: Tensor, state: Tensor, lengths: [Int]?) -> (output: Tensor, state: Tensor) {
+        let r = elmanSequence(input, h0: state, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH,
+                              activation: activation, lengths: lengths)
+        return (r.output, r.h)
+    }
+}

@@ -1,0 +1,51 @@
+@_exported import enum Kernels.RecurrentActivation
+@_exported import struct Kernels.LSTMActivations
+
+/// What a recurrent cell carries from step to step.
+public protocol RecurrentState {
+    /// The same values cut off from the graph: truncated BPTT carries state across chunks
+    /// without carrying gradient.
+    func detached() -> Self
+}
+
+extension Tensor: RecurrentState {}
+
+/// An LSTM's state: hidden `h` and cell `c`, each `[B, H]`.
+public struct LSTMState: RecurrentState {
+    public var h: Tensor
+    public var c: Tensor
+    public init(h: Tensor, c: Tensor) { self.h = h; self.c = c }
+    public func detached() -> LSTMState { LSTMState(h: h.detached(), c: c.detached()) }
+}
+
+/// A recurrent cell: one fused gate weight, an associated `State`, a single step and a whole
+/// time-major sequence as one fused op. Parameters carry `torch.nn.*Cell` names (`weight_ih`,
+/// `weight_hh`, `bias_ih`, `bias_hh`); `RecurrentLayer` adds the `_l{k}` / `_reverse` suffixes of
+/// `torch.nn.RNN/GRU/LSTM`.
+public protocol RecurrentCell: Layer {
+    associatedtype State: RecurrentState
+    /// Features of each input step.
+    var inputSize: Int { get }
+    /// Features of each output step.
+    var outputSize: Int { get }
+    /// The all-zero state for `batchSize` rows.
+    func zeroState(batchSize: Int) -> State
+    /// Runs `input [T, B, inputSize]` from `state`; row b stops after `lengths[b]` steps (its state
+    /// carried, its outputs 0). Returns `output [T, B, outputSize]` and the final state.
+    func sequence(_ input: Tensor, state: State, lengths: [Int]?) -> (output: Tensor, state: State)
+}
+
+extension RecurrentCell {
+    /// One step: `input [B, inputSize]` and a state give `output [B, outputSize]` and the next state.
+    public func callAsFunction(_ input: Tensor, state: State) -> (output: Tensor, state: State) {
+        precondition(input.rank == 2, "a recurrent cell step takes input [B, \(inputSize)], not \(input.shape)")
+        let (output, next) = sequence(input.reshaped([1] + input.shape), state: state, lengths: nil)
+        return (output.reshaped([input.shape[0], outputSize]), next)
+    }
+}
+
+/// PyTorch's initialisation of recurrent weights: every parameter U(-1/sqrt(H), 1/sqrt(H)).
+func recurrentParameter(_ shape: [Int], hiddenSize: Int, generator: inout SeededGenerator) -> Tensor {
+    let bound = 1 / Float(hiddenSize).squareRoot()
+    return Tensor.uniform(shape, low: -bound, high: bound, generator: &generator, requiresGrad: true)
+}
