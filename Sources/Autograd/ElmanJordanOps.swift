@@ -20,12 +20,15 @@ public func elmanSequence(
     // Pre-activations land in the slot of the step's new state and are activated in place.
     projectInputs(x, weight: weightIH, biasA: biasIH, biasB: biasHH, into: hs.pointer + BH)
     hs.pointer.update(from: h0.data, count: BH)
-    for s in 0..<T {
-        let next = hs.pointer + (s + 1) * BH
-        gemm(transposeA: false, transposeB: true, m: B, n: H, k: H,
-             a: hs.pointer + s * BH, lda: H, b: weightHH.data, ldb: H, beta: 1, c: next, ldc: H)
-        activation.apply(next, count: BH)
-        mask.carryInactive(s, previous: hs.pointer + s * BH, next: next, width: H)
+    let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
+    forEachRowBlock(B) { rows in
+        let r0 = rows.lowerBound, n = rows.count
+        for s in 0..<T {
+            let next = hs.pointer + (s + 1) * BH + r0 * H
+            recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: next, ldc: H)
+            activation.apply(next, count: n * H)
+            mask.carryInactive(s, rows: rows, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
+        }
     }
     let joint = Tensor.output([T * BH + BH])
     mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
@@ -35,21 +38,25 @@ public func elmanSequence(
     if let biasIH { inputs.append(biasIH) }
     if let biasHH { inputs.append(biasHH) }
     joint.record(inputs) { joint in
-        let gradOutput = joint.grad!
+        let gradOutput = SharedPointer(joint.grad!)
         let dh = Buffer(count: BH), total = Buffer(count: BH)
-        dh.pointer.update(from: gradOutput + T * BH, count: BH)
+        dh.pointer.update(from: gradOutput.pointer + T * BH, count: BH)
         let gradPre = Buffer(count: T * BH)
-        for s in stride(from: T - 1, through: 0, by: -1) {
-            mask.addOutputGradient(s, carry: dh.pointer, gradOutput: gradOutput, total: total.pointer, width: H)
-            let da = gradPre.pointer + s * BH
-            mask.forEachActiveRun(s) { rows in
-                let r = rows.lowerBound * H
-                activationBackward(activation, output: hs.pointer + (s + 1) * BH + r, gradOutput: total.pointer + r,
-                                   gradInput: da + r, count: rows.count * H)
+        let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
+        forEachRowBlock(B) { rows in
+            let r0 = rows.lowerBound, n = rows.count
+            for s in stride(from: T - 1, through: 0, by: -1) {
+                mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)
+                let da = gradPre.pointer + s * BH
+                mask.forEachActiveRun(s, rows: rows) { run in
+                    let r = run.lowerBound * H
+                    activationBackward(activation, output: hs.pointer + (s + 1) * BH + r, gradOutput: total.pointer + r,
+                                       gradInput: da + r, count: run.count * H)
+                }
+                (dh.pointer + r0 * H).update(repeating: 0, count: n * H)
+                recurrentBack.accumulate(m: n, a: da + r0 * H, lda: H, c: dh.pointer + r0 * H, ldc: H)
+                mask.passInactive(s, rows: rows, total: total.pointer, into: dh.pointer, width: H)
             }
-            gemm(transposeA: false, transposeB: false, m: B, n: H, k: H,
-                 a: da, lda: H, b: weightHH.data, ldb: H, c: dh.pointer, ldc: H)
-            mask.passInactive(s, total: total.pointer, into: dh.pointer, width: H)
         }
         addGradient(dh.pointer, to: h0)
         projectionBackward(gradPre: gradPre.pointer, rows: T * B, gates: H, x: x, weightIH: weightIH, biasIH: biasIH,
@@ -79,16 +86,19 @@ public func jordanSequence(
     let hidden = Buffer(count: T * BH), ys = Buffer(count: (T + 1) * BO)
     projectInputs(x, weight: weightIH, biasA: biasH, biasB: nil, into: hidden.pointer)
     ys.pointer.update(from: y0.data, count: BO)
-    for s in 0..<T {
-        let h = hidden.pointer + s * BH, y = ys.pointer + (s + 1) * BO
-        gemm(transposeA: false, transposeB: true, m: B, n: H, k: O,
-             a: ys.pointer + s * BO, lda: O, b: weightYH.data, ldb: O, beta: 1, c: h, ldc: H)
-        activation.apply(h, count: BH)
-        fillRows(y, rows: B, columns: O, a: biasY?.data, b: nil)
-        gemm(transposeA: false, transposeB: true, m: B, n: O, k: H,
-             a: h, lda: H, b: weightHY.data, ldb: H, beta: 1, c: y, ldc: O)
-        outputActivation.apply(y, count: BO)
-        mask.carryInactive(s, previous: ys.pointer + s * BO, next: y, width: O)
+    let feedback = RecurrentProduct(weightYH, transposed: true, steps: T), readout = RecurrentProduct(weightHY, transposed: true, steps: T)
+    let outputBias = biasY.map { SharedPointer(UnsafePointer($0.data)) }
+    forEachRowBlock(B) { rows in
+        let r0 = rows.lowerBound, n = rows.count
+        for s in 0..<T {
+            let h = hidden.pointer + s * BH + r0 * H, y = ys.pointer + (s + 1) * BO + r0 * O
+            feedback.accumulate(m: n, a: ys.pointer + s * BO + r0 * O, lda: O, c: h, ldc: H)
+            activation.apply(h, count: n * H)
+            fillRows(y, rows: n, columns: O, a: outputBias.map { UnsafePointer($0.pointer) }, b: nil)
+            readout.accumulate(m: n, a: h, lda: H, c: y, ldc: O)
+            outputActivation.apply(y, count: n * O)
+            mask.carryInactive(s, rows: rows, previous: ys.pointer + s * BO, next: ys.pointer + (s + 1) * BO, width: O)
+        }
     }
     let joint = Tensor.output([T * BO + BO])
     mask.copyOutputs(from: ys.pointer + BO, to: joint.data, width: O)
@@ -98,25 +108,30 @@ public func jordanSequence(
     if let biasH { inputs.append(biasH) }
     if let biasY { inputs.append(biasY) }
     joint.record(inputs) { joint in
-        let gradOutput = joint.grad!
+        let gradOutput = SharedPointer(joint.grad!)
         let dy = Buffer(count: BO), total = Buffer(count: BO), dHidden = Buffer(count: BH)
-        dy.pointer.update(from: gradOutput + T * BO, count: BO)
+        dy.pointer.update(from: gradOutput.pointer + T * BO, count: BO)
         let gradOutPre = Buffer(count: T * BO), gradPre = Buffer(count: T * BH)
-        for s in stride(from: T - 1, through: 0, by: -1) {
-            mask.addOutputGradient(s, carry: dy.pointer, gradOutput: gradOutput, total: total.pointer, width: O)
-            let dp = gradOutPre.pointer + s * BO, da = gradPre.pointer + s * BH
-            mask.forEachActiveRun(s) { rows in
-                let r = rows.lowerBound * O
-                activationBackward(outputActivation, output: ys.pointer + (s + 1) * BO + r, gradOutput: total.pointer + r,
-                                   gradInput: dp + r, count: rows.count * O)
+        let readoutBack = RecurrentProduct(weightHY, transposed: false, steps: T), feedbackBack = RecurrentProduct(weightYH, transposed: false, steps: T)
+        forEachRowBlock(B) { rows in
+            let r0 = rows.lowerBound, n = rows.count
+            for s in stride(from: T - 1, through: 0, by: -1) {
+                mask.addOutputGradient(s, rows: rows, carry: dy.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: O)
+                let dp = gradOutPre.pointer + s * BO, da = gradPre.pointer + s * BH
+                mask.forEachActiveRun(s, rows: rows) { run in
+                    let r = run.lowerBound * O
+                    activationBackward(outputActivation, output: ys.pointer + (s + 1) * BO + r, gradOutput: total.pointer + r,
+                                       gradInput: dp + r, count: run.count * O)
+                }
+                // Inactive rows have dp = 0, so their dHidden and da come out 0 too.
+                (dHidden.pointer + r0 * H).update(repeating: 0, count: n * H)
+                readoutBack.accumulate(m: n, a: dp + r0 * O, lda: O, c: dHidden.pointer + r0 * H, ldc: H)
+                activationBackward(activation, output: hidden.pointer + s * BH + r0 * H, gradOutput: dHidden.pointer + r0 * H,
+                                   gradInput: da + r0 * H, count: n * H)
+                (dy.pointer + r0 * O).update(repeating: 0, count: n * O)
+                feedbackBack.accumulate(m: n, a: da + r0 * H, lda: H, c: dy.pointer + r0 * O, ldc: O)
+                mask.passInactive(s, rows: rows, total: total.pointer, into: dy.pointer, width: O)
             }
-            // Inactive rows have dp = 0, so their dHidden and da come out 0 too.
-            gemm(transposeA: false, transposeB: false, m: B, n: H, k: O,
-                 a: dp, lda: O, b: weightHY.data, ldb: H, c: dHidden.pointer, ldc: H)
-            activationBackward(activation, output: hidden.pointer + s * BH, gradOutput: dHidden.pointer, gradInput: da, count: BH)
-            gemm(transposeA: false, transposeB: false, m: B, n: O, k: H,
-                 a: da, lda: H, b: weightYH.data, ldb: O, c: dy.pointer, ldc: O)
-            mask.passInactive(s, total: total.pointer, into: dy.pointer, width: O)
         }
         addGradient(dy.pointer, to: y0)
         if weightHY.requiresGrad {

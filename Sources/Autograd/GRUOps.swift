@@ -22,14 +22,18 @@ public func gruSequence(
     let hs = Buffer(count: (T + 1) * BH)
     projectInputs(x, weight: weightIH, biasA: biasIH, biasB: nil, into: inputGates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
-    for s in 0..<T {
-        let gh = hiddenGates.pointer + s * B * G
-        fillRows(gh, rows: B, columns: G, a: biasHH?.data, b: nil)
-        gemm(transposeA: false, transposeB: true, m: B, n: G, k: H,
-             a: hs.pointer + s * BH, lda: H, b: weightHH.data, ldb: H, beta: 1, c: gh, ldc: G)
-        gruStepForward(inputGates: inputGates.pointer + s * B * G, hiddenGates: gh, hPrev: hs.pointer + s * BH,
-                       h: hs.pointer + (s + 1) * BH, batch: B, hidden: H)
-        mask.carryInactive(s, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
+    let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
+    let hiddenBias = biasHH.map { SharedPointer(UnsafePointer($0.data)) }
+    forEachRowBlock(B) { rows in
+        let r0 = rows.lowerBound, n = rows.count
+        for s in 0..<T {
+            let gh = hiddenGates.pointer + s * B * G + r0 * G
+            fillRows(gh, rows: n, columns: G, a: hiddenBias.map { UnsafePointer($0.pointer) }, b: nil)
+            recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: gh, ldc: G)
+            gruStepForward(inputGates: inputGates.pointer + s * B * G + r0 * G, hiddenGates: gh, hPrev: hs.pointer + s * BH + r0 * H,
+                           h: hs.pointer + (s + 1) * BH + r0 * H, batch: n, hidden: H)
+            mask.carryInactive(s, rows: rows, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
+        }
     }
     let joint = Tensor.output([T * BH + BH])
     mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
@@ -39,23 +43,26 @@ public func gruSequence(
     if let biasIH { inputs.append(biasIH) }
     if let biasHH { inputs.append(biasHH) }
     joint.record(inputs) { joint in
-        let gradOutput = joint.grad!
+        let gradOutput = SharedPointer(joint.grad!)
         let dh = Buffer(count: BH), total = Buffer(count: BH)
-        dh.pointer.update(from: gradOutput + T * BH, count: BH)
+        dh.pointer.update(from: gradOutput.pointer + T * BH, count: BH)
         let gradInputGates = Buffer(count: T * B * G), gradHiddenGates = Buffer(count: T * B * G)
-        for s in stride(from: T - 1, through: 0, by: -1) {
-            mask.addOutputGradient(s, carry: dh.pointer, gradOutput: gradOutput, total: total.pointer, width: H)
-            let dgh = gradHiddenGates.pointer + s * B * G
-            mask.forEachActiveRun(s) { rows in
-                let r = rows.lowerBound
-                gruStepBackward(gates: inputGates.pointer + s * B * G + r * G, hiddenGates: hiddenGates.pointer + s * B * G + r * G,
-                                hPrev: hs.pointer + s * BH + r * H, gradH: total.pointer + r * H,
-                                gradInputGates: gradInputGates.pointer + s * B * G + r * G, gradHiddenGates: dgh + r * G,
-                                gradHPrev: dh.pointer + r * H, batch: rows.count, hidden: H)
+        let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
+        forEachRowBlock(B) { rows in
+            let r0 = rows.lowerBound, n = rows.count
+            for s in stride(from: T - 1, through: 0, by: -1) {
+                mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)
+                let dgh = gradHiddenGates.pointer + s * B * G
+                mask.forEachActiveRun(s, rows: rows) { run in
+                    let r = run.lowerBound
+                    gruStepBackward(gates: inputGates.pointer + s * B * G + r * G, hiddenGates: hiddenGates.pointer + s * B * G + r * G,
+                                    hPrev: hs.pointer + s * BH + r * H, gradH: total.pointer + r * H,
+                                    gradInputGates: gradInputGates.pointer + s * B * G + r * G, gradHiddenGates: dgh + r * G,
+                                    gradHPrev: dh.pointer + r * H, batch: run.count, hidden: H)
+                }
+                mask.passInactive(s, rows: rows, total: total.pointer, into: dh.pointer, width: H)
+                recurrentBack.accumulate(m: n, a: dgh + r0 * G, lda: G, c: dh.pointer + r0 * H, ldc: H)
             }
-            mask.passInactive(s, total: total.pointer, into: dh.pointer, width: H)
-            gemm(transposeA: false, transposeB: false, m: B, n: H, k: G,
-                 a: dgh, lda: G, b: weightHH.data, ldb: H, beta: 1, c: dh.pointer, ldc: H)
         }
         addGradient(dh.pointer, to: h0)
         projectionBackward(gradPre: gradInputGates.pointer, rows: T * B, gates: G, x: x, weightIH: weightIH, biasIH: biasIH,

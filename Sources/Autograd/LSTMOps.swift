@@ -27,15 +27,18 @@ public func lstmSequence(
     projectInputs(x, weight: weightIH, biasA: biasIH, biasB: biasHH, into: gates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
     cs.pointer.update(from: c0.data, count: BH)
-    for s in 0..<T {
-        let g = gates.pointer + s * B * G
-        gemm(transposeA: false, transposeB: true, m: B, n: G, k: H,
-             a: hs.pointer + s * BH, lda: H, b: weightHH.data, ldb: H, beta: 1, c: g, ldc: G)
-        lstmStepForward(gates: g, cPrev: cs.pointer + s * BH, c: cs.pointer + (s + 1) * BH,
-                        cellOutput: cellOutput.pointer + s * BH, h: hs.pointer + (s + 1) * BH,
-                        batch: B, hidden: H, activations: activations)
-        mask.carryInactive(s, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
-        mask.carryInactive(s, previous: cs.pointer + s * BH, next: cs.pointer + (s + 1) * BH, width: H)
+    let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
+    forEachRowBlock(B) { rows in
+        let r0 = rows.lowerBound, n = rows.count
+        for s in 0..<T {
+            let g = gates.pointer + s * B * G + r0 * G
+            recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: g, ldc: G)
+            lstmStepForward(gates: g, cPrev: cs.pointer + s * BH + r0 * H, c: cs.pointer + (s + 1) * BH + r0 * H,
+                            cellOutput: cellOutput.pointer + s * BH + r0 * H, h: hs.pointer + (s + 1) * BH + r0 * H,
+                            batch: n, hidden: H, activations: activations)
+            mask.carryInactive(s, rows: rows, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
+            mask.carryInactive(s, rows: rows, previous: cs.pointer + s * BH, next: cs.pointer + (s + 1) * BH, width: H)
+        }
     }
     let joint = Tensor.output([T * BH + 2 * BH])
     mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
@@ -46,24 +49,28 @@ public func lstmSequence(
     if let biasIH { inputs.append(biasIH) }
     if let biasHH { inputs.append(biasHH) }
     joint.record(inputs) { joint in
-        let gradOutput = joint.grad!
+        let gradOutput = SharedPointer(joint.grad!)
         let dh = Buffer(count: BH), dc = Buffer(count: BH), total = Buffer(count: BH)
-        dh.pointer.update(from: gradOutput + T * BH, count: BH)
-        dc.pointer.update(from: gradOutput + (T + 1) * BH, count: BH)
+        dh.pointer.update(from: gradOutput.pointer + T * BH, count: BH)
+        dc.pointer.update(from: gradOutput.pointer + (T + 1) * BH, count: BH)
         let gradGates = Buffer(count: T * B * G)
-        for s in stride(from: T - 1, through: 0, by: -1) {
-            mask.addOutputGradient(s, carry: dh.pointer, gradOutput: gradOutput, total: total.pointer, width: H)
-            let dg = gradGates.pointer + s * B * G
-            mask.forEachActiveRun(s) { rows in
-                let r = rows.lowerBound
-                lstmStepBackward(gates: gates.pointer + s * B * G + r * G, cPrev: cs.pointer + s * BH + r * H,
-                                 cellOutput: cellOutput.pointer + s * BH + r * H, gradH: total.pointer + r * H,
-                                 gradC: dc.pointer + r * H, gradGates: dg + r * G,
-                                 batch: rows.count, hidden: H, activations: activations)
+        let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
+        forEachRowBlock(B) { rows in
+            let r0 = rows.lowerBound, n = rows.count
+            for s in stride(from: T - 1, through: 0, by: -1) {
+                mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)
+                let dg = gradGates.pointer + s * B * G
+                mask.forEachActiveRun(s, rows: rows) { run in
+                    let r = run.lowerBound
+                    lstmStepBackward(gates: gates.pointer + s * B * G + r * G, cPrev: cs.pointer + s * BH + r * H,
+                                     cellOutput: cellOutput.pointer + s * BH + r * H, gradH: total.pointer + r * H,
+                                     gradC: dc.pointer + r * H, gradGates: dg + r * G,
+                                     batch: run.count, hidden: H, activations: activations)
+                }
+                (dh.pointer + r0 * H).update(repeating: 0, count: n * H)
+                recurrentBack.accumulate(m: n, a: dg + r0 * G, lda: G, c: dh.pointer + r0 * H, ldc: H)
+                mask.passInactive(s, rows: rows, total: total.pointer, into: dh.pointer, width: H)
             }
-            gemm(transposeA: false, transposeB: false, m: B, n: H, k: G,
-                 a: dg, lda: G, b: weightHH.data, ldb: H, c: dh.pointer, ldc: H)
-            mask.passInactive(s, total: total.pointer, into: dh.pointer, width: H)
         }
         addGradient(dh.pointer, to: h0)
         addGradient(dc.pointer, to: c0)

@@ -16,8 +16,9 @@ extension Tensor {
 
 /// Which (step, row) pairs of a padded `[T, B, ...]` batch are real: row b is active at step s
 /// when `s < lengths[b]` (every step when there are no lengths). Inactive rows carry their state
-/// unchanged, output zeros, and pass gradients straight through.
-struct SequenceMask {
+/// unchanged, output zeros, and pass gradients straight through. Methods work on a block of rows
+/// (`rows`), so row blocks can run on separate cores; pointers address the whole batch.
+struct SequenceMask: Sendable {
     let lengths: [Int]?
     let steps: Int, batch: Int
 
@@ -32,24 +33,24 @@ struct SequenceMask {
     @inline(__always)
     func isActive(_ row: Int, _ step: Int) -> Bool { lengths.map { step < $0[row] } ?? true }
 
-    /// Calls `body` with each maximal run of consecutive active rows at `step`.
-    func forEachActiveRun(_ step: Int, _ body: (Range<Int>) -> Void) {
-        guard let lengths else { body(0..<batch); return }
+    /// Calls `body` with each maximal run of consecutive active rows of `rows` at `step`.
+    func forEachActiveRun(_ step: Int, rows: Range<Int>, _ body: (Range<Int>) -> Void) {
+        guard let lengths else { body(rows); return }
         var start = -1
-        for b in 0..<batch {
+        for b in rows {
             if step < lengths[b] {
                 if start < 0 { start = b }
             } else if start >= 0 {
                 body(start..<b); start = -1
             }
         }
-        if start >= 0 { body(start..<batch) }
+        if start >= 0 { body(start..<rows.upperBound) }
     }
 
     /// For inactive rows at `step`: `next[b] = previous[b]` (rows of `width`).
-    func carryInactive(_ step: Int, previous: UnsafePointer<Float>, next: UnsafeMutablePointer<Float>, width: Int) {
+    func carryInactive(_ step: Int, rows: Range<Int>, previous: UnsafePointer<Float>, next: UnsafeMutablePointer<Float>, width: Int) {
         guard lengths != nil else { return }
-        for b in 0..<batch where !isActive(b, step) {
+        for b in rows where !isActive(b, step) {
             (next + b * width).update(from: previous + b * width, count: width)
         }
     }
@@ -66,10 +67,10 @@ struct SequenceMask {
     }
 
     /// `total = carry + gradOutput[step]` for active rows, `carry` alone for inactive ones.
-    func addOutputGradient(_ step: Int, carry: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+    func addOutputGradient(_ step: Int, rows: Range<Int>, carry: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                            total: UnsafeMutablePointer<Float>, width: Int) {
         let g = gradOutput + step * batch * width
-        for b in 0..<batch {
+        for b in rows {
             let t = total + b * width, c = carry + b * width
             if isActive(b, step) {
                 let gb = g + b * width
@@ -81,10 +82,58 @@ struct SequenceMask {
     }
 
     /// For inactive rows: `previous[b] = total[b]` (the gradient passes the step unchanged).
-    func passInactive(_ step: Int, total: UnsafePointer<Float>, into previous: UnsafeMutablePointer<Float>, width: Int) {
+    func passInactive(_ step: Int, rows: Range<Int>, total: UnsafePointer<Float>, into previous: UnsafeMutablePointer<Float>, width: Int) {
         guard lengths != nil else { return }
-        for b in 0..<batch where !isActive(b, step) {
+        for b in rows where !isActive(b, step) {
             (previous + b * width).update(from: total + b * width, count: width)
+        }
+    }
+}
+
+/// How many blocks of rows a recurrence over `batch` rows is split into: rows are independent
+/// through time, so each block runs all its steps on its own core with no synchronisation.
+func recurrentRowBlocks(_ batch: Int) -> Int {
+    batch >= 8 ? min(kernelWorkers, batch / 4) : 1
+}
+
+/// Runs `body(rows)` for each block of rows on its own core.
+func forEachRowBlock(_ batch: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let blocks = recurrentRowBlocks(batch)
+    parallelFor(workers: blocks) { w in
+        let rows = workerRange(w, of: blocks, total: batch)
+        if !rows.isEmpty { body(rows) }
+    }
+}
+
+/// The step product of a recurrent weight `W [rows, columns]`: `C += A W^T` (`transposed`, the
+/// forward `h W_hh^T`) or `C += A W` (the backward `dGates W_hh`). Over a sequence of several
+/// steps the weight is packed once and `packedProduct` runs near the FMA peak; for one or two
+/// steps (sampling) packing costs more than it saves and the plain BLAS product is used.
+struct RecurrentProduct: @unchecked Sendable {
+    let k: Int, n: Int
+    let packed: Buffer?
+    let weight: UnsafePointer<Float>, ld: Int, transposed: Bool
+
+    init(_ w: Tensor, transposed: Bool, steps: Int) {
+        let rows = w.shape[0], columns = w.shape[1]
+        (k, n) = transposed ? (columns, rows) : (rows, columns)
+        weight = UnsafePointer(w.data); ld = columns; self.transposed = transposed
+        if steps >= 4 {
+            let buffer = Buffer(count: packedCount(k: k, n: n))
+            packRightHandSide(w.data, k: k, n: n, ld: columns, transposed: transposed, into: buffer.pointer)
+            packed = buffer
+        } else {
+            packed = nil
+        }
+    }
+
+    /// `C[m, n] += A[m, k] * op(W)` (rows of A and C with strides `lda`, `ldc`), on the calling core.
+    func accumulate(m: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if let packed {
+            packedProduct(m: m, n: n, k: k, a: a, lda: lda, packed: packed.pointer, c: c, ldc: ldc)
+        } else {
+            gemm(transposeA: false, transposeB: transposed, m: m, n: n, k: k, a: a, lda: lda, b: weight, ldb: ld,
+                 beta: 1, c: c, ldc: ldc, threads: 1)
         }
     }
 }

@@ -133,7 +133,7 @@ public func conv2dForward(
             im2col(x: xs.pointer + b * imageSize, single, columns: columns)
             let out = ys.pointer + b * o * plane
             gemm(transposeA: false, transposeB: false, m: o, n: plane, k: k,
-                 a: ws.pointer, lda: k, b: columns, ldb: plane, c: out, ldc: plane)
+                 a: ws.pointer, lda: k, b: columns, ldb: plane, c: out, ldc: plane, threads: 1)
             if let bs {
                 for c in 0..<o {
                     let bias = bs.pointer[c]
@@ -175,7 +175,7 @@ public func conv2dBackward(
             if needWeight {
                 im2col(x: xs.pointer + b * imageSize, single, columns: columns)
                 gemm(transposeA: false, transposeB: true, m: o, n: k, k: plane,
-                     a: gy, lda: plane, b: columns, ldb: plane, beta: 1, c: localWeight, ldc: k)
+                     a: gy, lda: plane, b: columns, ldb: plane, beta: 1, c: localWeight, ldc: k, threads: 1)
             }
             if needBias {
                 for c in 0..<o {
@@ -187,7 +187,7 @@ public func conv2dBackward(
             }
             if let gxs {
                 gemm(transposeA: true, transposeB: false, m: k, n: plane, k: o,
-                     a: ws.pointer, lda: k, b: gy, ldb: plane, c: gradColumns, ldc: plane)
+                     a: ws.pointer, lda: k, b: gy, ldb: plane, c: gradColumns, ldc: plane, threads: 1)
                 col2im(columns: gradColumns, single, gradX: gxs.pointer + b * imageSize)
             }
         }

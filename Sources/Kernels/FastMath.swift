@@ -2,11 +2,18 @@
 /// single-precision polynomials, about 2 ulp over the range that matters), 8 lanes at a time.
 public typealias Float8 = SIMD8<Float>
 
-/// `e^x` (inputs clamped to ±88.3 so the result stays finite and normal).
+/// `e^x` (inputs clamped to [-87.3, 88.3] so the result stays finite and normal).
+/// Range reduction `x = n ln2 + r` with n rounded to nearest by the 1.5 * 2^23 trick, a degree-6
+/// polynomial for `e^r`, and `2^n` built in the exponent bits: only arithmetic, compares and
+/// bit casts, so every line is one vector instruction.
 @inline(__always)
 public func fastExp(_ input: Float8) -> Float8 {
-    var x = input.clamped(lowerBound: Float8(repeating: -87.3), upperBound: Float8(repeating: 88.3))
-    let n = (x * 1.44269504088896341 + 0.5).rounded(.down)
+    let low = Float8(repeating: -87.3), high = Float8(repeating: 88.3)
+    var x = input.replacing(with: low, where: input .< low)
+    x.replace(with: high, where: x .> high)
+    let magic = Float8(repeating: 12_582_912)   // 1.5 * 2^23: adding it rounds to an integer
+    let shifted = x * 1.44269504088896341 + magic
+    let n = shifted - magic
     x = x - n * 0.693359375
     x = x - n * -2.12194440e-4
     let z = x * x
@@ -17,9 +24,10 @@ public func fastExp(_ input: Float8) -> Float8 {
     y = y * x + 1.6666665459e-1
     y = y * x + 5.0000001201e-1
     y = y * z + x + 1
-    // Scale by 2^n through the exponent bits.
-    let exponent = (SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int32>(n)) &+ 127) &<< 23
-    return y * unsafeBitCast(exponent, to: Float8.self)
+    // The low mantissa bits of `shifted` hold n; move n + 127 into the exponent field.
+    let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Float8.self)
+    return y * scale
 }
 
 /// `1 / (1 + e^-x)`.

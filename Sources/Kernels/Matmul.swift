@@ -5,7 +5,11 @@ import CBLAS
 /// where `op(X)` is `X` or its transpose. `lda`, `ldb`, `ldc` are the row strides of the
 /// matrices as stored (for `A` stored transposed, `A` is `[k, m]` and `lda >= m`).
 /// `beta = 1` accumulates into `C`, as every backward pass does.
-@inline(__always)
+///
+/// OpenBLAS itself runs single-threaded (its own threading scales poorly on the thin products of
+/// recurrent layers); a product of at least `parallelGemmFlops` is split here into `threads`
+/// blocks of C's rows (or columns, when C is wide), one per core. Code already running on
+/// several workers passes `threads: 1`.
 public func gemm(
     transposeA: Bool, transposeB: Bool,
     m: Int, n: Int, k: Int,
@@ -13,9 +17,35 @@ public func gemm(
     a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0,
-    c: UnsafeMutablePointer<Float>, ldc: Int
+    c: UnsafeMutablePointer<Float>, ldc: Int,
+    threads: Int = kernelWorkers
 ) {
     if m == 0 || n == 0 { return }
+    let workers = min(threads, 2 * m * n * k / parallelGemmFlops + 1)
+    if workers > 1 {
+        let splitRows = m >= n
+        let extent = splitRows ? m : n
+        let blocks = min(workers, max(1, extent / 16))
+        if blocks > 1 {
+            let sa = SharedPointer(a), sb = SharedPointer(b), sc = SharedPointer(c)
+            parallelFor(workers: blocks) { w in
+                // Block edges on multiples of 16 keep the BLAS kernels on full panels.
+                let lo = (w * extent / blocks) / 16 * 16
+                let hi = w == blocks - 1 ? extent : ((w + 1) * extent / blocks) / 16 * 16
+                if hi <= lo { return }
+                if splitRows {
+                    let aBlock = transposeA ? sa.pointer + lo : sa.pointer + lo * lda
+                    gemm(transposeA: transposeA, transposeB: transposeB, m: hi - lo, n: n, k: k, alpha: alpha,
+                         a: aBlock, lda: lda, b: sb.pointer, ldb: ldb, beta: beta, c: sc.pointer + lo * ldc, ldc: ldc, threads: 1)
+                } else {
+                    let bBlock = transposeB ? sb.pointer + lo * ldb : sb.pointer + lo
+                    gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: hi - lo, k: k, alpha: alpha,
+                         a: sa.pointer, lda: lda, b: bBlock, ldb: ldb, beta: beta, c: sc.pointer + lo, ldc: ldc, threads: 1)
+                }
+            }
+            return
+        }
+    }
     if k == 0 {
         if beta == 0 {
             for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
@@ -58,10 +88,5 @@ public func gemmReference(
     }
 }
 
-/// Sets how many threads OpenBLAS uses for the products that follow.
-public func setBLASThreads(_ count: Int) {
-    openblas_set_num_threads(Int32(max(1, count)))
-}
-
-/// The number of threads OpenBLAS currently uses.
-public var blasThreads: Int { Int(openblas_get_num_threads()) }
+/// Products of fewer flops than this run on one core (splitting them costs more than it saves).
+public let parallelGemmFlops = 2_000_000

@@ -10,20 +10,23 @@ public struct SharedPointer<T>: @unchecked Sendable {
     public init(_ pointer: UnsafePointer<T>) { self.pointer = UnsafeMutablePointer(mutating: pointer) }
 }
 
-/// The number of worker threads kernels split their loops over: the machine's active cores, at most 8.
-public let kernelWorkers: Int = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+/// The number of worker threads kernels split their work over: the machine's active cores
+/// (at most 8), or `GLIMPSE_THREADS` when set. Reading it also puts OpenBLAS in single-threaded
+/// mode once: Glimpse does its own threading (see `gemm`).
+public let kernelWorkers: Int = {
+    openblas_set_num_threads(1)
+    if let text = ProcessInfo.processInfo.environment["GLIMPSE_THREADS"], let n = Int(text), n >= 1 { return min(n, 64) }
+    return max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+}()
 
-/// Runs `body(worker)` for `worker` in `0..<workers` on separate threads (inline when 1), with
-/// OpenBLAS held to one thread meanwhile so the workers' own products do not oversubscribe the cores.
+/// Runs `body(worker)` for `worker` in `0..<workers` on separate threads (inline when 1).
+/// Products inside `body` should pass `threads: 1` to `gemm`.
 public func parallelFor(workers: Int, _ body: @Sendable (Int) -> Void) {
     if workers <= 1 {
         body(0)
         return
     }
-    let blas = Int(openblas_get_num_threads())
-    if blas != 1 { openblas_set_num_threads(1) }
     DispatchQueue.concurrentPerform(iterations: workers, execute: body)
-    if blas != 1 { openblas_set_num_threads(Int32(blas)) }
 }
 
 /// The half-open range of `total` items that worker `worker` of `workers` takes (contiguous, balanced).

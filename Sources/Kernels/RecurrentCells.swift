@@ -206,8 +206,13 @@ public func addColumnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, in
 /// Sets every row of `x [rows, columns]` to `a + b` (either may be nil): the combined biases an
 /// input projection starts from before `gemm` adds `x W^T` with beta 1.
 public func fillRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, a: UnsafePointer<Float>?, b: UnsafePointer<Float>?) {
-    for r in 0..<rows {
-        let row = x + r * columns
-        for c in 0..<columns { row[c] = (a?[c] ?? 0) + (b?[c] ?? 0) }
+    guard rows > 0 else { return }
+    let first = x
+    switch (a, b) {
+    case let (a?, b?): for c in 0..<columns { first[c] = a[c] + b[c] }
+    case let (a?, nil): first.update(from: a, count: columns)
+    case let (nil, b?): first.update(from: b, count: columns)
+    case (nil, nil): first.update(repeating: 0, count: columns)
     }
+    for r in 1..<max(rows, 1) { (x + r * columns).update(from: first, count: columns) }
 }

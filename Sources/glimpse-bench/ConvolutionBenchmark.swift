@@ -8,7 +8,6 @@ import Kernels
 /// and once through the autograd op (allocating, as a training step does today). The ratio of the
 /// whole encoder's rate to the best 2-thread sgemm rate of the same run is the figure of merit.
 func benchmarkEncoderConvolutions(_ report: Report, batch: Int = 32, side: Int = 64) {
-    setBLASThreads(2)
     let layers = [(3, 32, side), (32, 64, side / 2), (64, 128, side / 4), (128, 128, side / 8)]
     var totalFlops = 0.0, totalSeconds = 0.0, totalAutogradSeconds = 0.0
     for (index, (input, output, size)) in layers.enumerated() {

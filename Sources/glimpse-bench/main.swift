@@ -5,7 +5,7 @@ import Kernels
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
     print("""
-    usage: glimpse-bench [--json] [--only sgemm|conv]
+    usage: glimpse-bench [--json] [--only sgemm|conv|rnn]
       --json   one JSON object per line: {"benchmark", "metric", "value", "unit"}
       --only   run one group of benchmarks
     """)
@@ -17,7 +17,6 @@ let only: String? = arguments.firstIndex(of: "--only").flatMap { i in
 }
 let wanted = { (group: String) -> Bool in only == nil || only == group }
 
-let threadsAtStart = blasThreads
 if wanted("sgemm") || wanted("conv") { benchmarkSgemm(report) }
 if wanted("conv") { benchmarkEncoderConvolutions(report) }
-setBLASThreads(threadsAtStart)
+if wanted("rnn") { benchmarkRecurrent(report) }

@@ -1,6 +1,7 @@
 import Autograd
 import Kernels
 import XCTest
+import Foundation
 
 /// Finite-difference checks of the fused recurrent sequence ops, with and without length masks.
 final class RecurrentGradientTests: XCTestCase {
@@ -93,5 +94,54 @@ final class RecurrentGradientTests: XCTestCase {
         XCTAssertEqual(reversePadded(x, lengths: [3, 2]).values, [3, 20, 2, 10, 1, 0])
         XCTAssertEqual(reversePadded(x, lengths: nil).values, [3, 30, 2, 20, 1, 10])
         checkGradients([random([4, 3, 2], 35)]) { reversePadded($0[0], lengths: [4, 1, 3]).squared() }
+    }
+}
+
+/// Batches large enough to be split into row blocks (one per core) give, row for row, what each
+/// row gives alone; the fast element-wise functions match the libm ones.
+final class RecurrentBatchSplitTests: XCTestCase {
+    func testRowBlocksMatchSingleRows() {
+        let T = 6, B = 16, I = 3, H = 5
+        let x = random([T, B, I], 40), w = random([4 * H, I], 41), u = random([4 * H, H], 42), b = random([4 * H], 43)
+        for t in [x, w, u, b] { t.setRequiresGrad(true) }
+        let lengths = (0..<B).map { 1 + $0 % T }
+        let all = lstmSequence(x, h0: Tensor(zeros: [B, H]), c0: Tensor(zeros: [B, H]), weightIH: w, weightHH: u, biasIH: b, biasHH: nil, lengths: lengths)
+        let upstream = (0..<all.output.count).map { Float(($0 * 7) % 13) / 13 - 0.5 }
+        all.output.backward(gradient: upstream)
+        let batchGradient = u.gradValues!
+        var rowGradientSum = [Float](repeating: 0, count: u.count)
+        for row in 0..<B {
+            u.zeroGrad()
+            let xr = x.detached().slice(axis: 1, row..<(row + 1))
+            let one = lstmSequence(xr, h0: Tensor(zeros: [1, H]), c0: Tensor(zeros: [1, H]), weightIH: w, weightHH: u, biasIH: b, biasHH: nil,
+                                   lengths: [lengths[row]])
+            let expected = one.output.values
+            for s in 0..<T {
+                for j in 0..<H {
+                    XCTAssertEqual(all.output.values[(s * B + row) * H + j], expected[s * H + j], accuracy: 1e-5, "row \(row) step \(s)")
+                }
+            }
+            one.output.backward(gradient: (0..<T * H).map { upstream[((($0 / H) * B) + row) * H + $0 % H] })
+            for i in 0..<u.count { rowGradientSum[i] += u.gradValues![i] }
+        }
+        for i in 0..<u.count { XCTAssertEqual(batchGradient[i], rowGradientSum[i], accuracy: 1e-4, "weight_hh gradient \(i)") }
+    }
+
+    func testFastMathMatchesLibm() {
+        var worst = (exp: Float(0), tanh: Float(0), sigmoid: Float(0))
+        var x: Float = -30
+        while x <= 30 {
+            worst.exp = max(worst.exp, abs(fastExp(x) - Foundation.exp(x)) / Foundation.exp(x))
+            worst.tanh = max(worst.tanh, abs(fastTanh(x) - Foundation.tanh(x)))
+            worst.sigmoid = max(worst.sigmoid, abs(fastSigmoid(x) - 1 / (1 + Foundation.exp(-x))))
+            x += 0.001
+        }
+        XCTAssertLessThan(worst.exp, 3e-7)
+        XCTAssertLessThan(worst.tanh, 3e-7)
+        XCTAssertLessThan(worst.sigmoid, 3e-7)
+        XCTAssertEqual(fastTanh(1e-6), 1e-6, accuracy: 1e-12)
+        XCTAssertEqual(fastExp(-200), 0, accuracy: 1e-37)
+        XCTAssertTrue(fastExp(200).isFinite)
+        XCTAssertEqual(fastSigmoid(-100), 0, accuracy: 1e-30)
     }
 }

@@ -31,3 +31,33 @@ final class MatmulKernelTests: XCTestCase {
         XCTAssertEqual(c, [0, 0, 0, 0])
     }
 }
+
+final class PackedProductTests: XCTestCase {
+    func values(_ n: Int, _ seed: UInt64) -> [Float] {
+        var state = seed
+        return (0..<n).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: state >> 11) % 2001) / 1000 - 1
+        }
+    }
+
+    /// Every remainder of rows (tiles of 4, tail of 1) and columns (panels of 16, a partial last
+    /// one), both packing layouts, padded strides; accumulation into C.
+    func testPackedProductMatchesReference() {
+        for (m, n, k) in [(1, 1, 1), (4, 16, 8), (5, 17, 3), (7, 33, 10), (32, 64, 31), (3, 40, 1)] {
+            for transposed in [false, true] {
+                let lda = k + 2, ldw = (transposed ? k : n) + 3, ldc = n + 1
+                let a = values(m * lda, 1), w = values((transposed ? n : k) * ldw, 2)
+                var packed = [Float](repeating: .nan, count: packedCount(k: k, n: n))
+                packRightHandSide(w, k: k, n: n, ld: ldw, transposed: transposed, into: &packed)
+                var c = values(m * ldc, 3), expected = c
+                packedProduct(m: m, n: n, k: k, a: a, lda: lda, packed: packed, c: &c, ldc: ldc)
+                gemmReference(transposeA: false, transposeB: transposed, m: m, n: n, k: k, a: a, lda: lda, b: w, ldb: ldw,
+                              beta: 1, c: &expected, ldc: ldc)
+                for i in 0..<c.count {
+                    XCTAssertEqual(c[i], expected[i], accuracy: 1e-4, "m \(m) n \(n) k \(k) transposed \(transposed) at \(i)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// Products with a matrix packed once and reused many times (a recurrent layer's weights across
+/// the steps of a sequence): `C[m, n] += A[m, k] * B[k, n]`, B stored as column panels of 16,
+/// `packed[p][kk][l] = B[kk, 16 p + l]` (zero past n), so the inner loop streams contiguous memory.
+/// For the small m of a recurrent step (a batch of rows) this runs near the core's FMA peak, well
+/// above a general BLAS call that repacks B every time.
+
+/// Floats needed to pack a `[k, n]` right-hand matrix.
+public func packedCount(k: Int, n: Int) -> Int { (n + 15) / 16 * 16 * k }
+
+/// Packs the right-hand matrix of `A * op(W)`: with `transposed`, `W` is stored `[n, k]` (the
+/// product is `A W^T`, as `x W_hh^T` in a forward step); otherwise `W` is `[k, n]` (`A W`, as
+/// `dGates W_hh` in a backward step). `ld` is W's row stride.
+public func packRightHandSide(_ w: UnsafePointer<Float>, k: Int, n: Int, ld: Int, transposed: Bool, into packed: UnsafeMutablePointer<Float>) {
+    let panels = (n + 15) / 16
+    for p in 0..<panels {
+        let panel = packed + p * k * 16
+        for kk in 0..<k {
+            let dst = panel + kk * 16
+            for l in 0..<16 {
+                let j = p * 16 + l
+                dst[l] = j < n ? (transposed ? w[j * ld + kk] : w[kk * ld + j]) : 0
+            }
+        }
+    }
+}
+
+/// `C[m, n] += A[m, k] * B` with B packed by `packRightHandSide`. `A` rows have stride `lda`, `C`
+/// rows `ldc`. Register tiles of 4 rows x 16 columns (8 vector accumulators); a 1-row tail.
+public func packedProduct(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+    packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    var j = 0
+    while j < n {
+        let panel = packed + (j / 16) * k * 16
+        let width = min(16, n - j)
+        var i = 0
+        while i + 4 <= m {
+            let a0 = a + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
+            let c0 = c + i * ldc + j
+            var x0 = loadRow(c0, width, 0), y0 = loadRow(c0, width, 8)
+            var x1 = loadRow(c0 + ldc, width, 0), y1 = loadRow(c0 + ldc, width, 8)
+            var x2 = loadRow(c0 + 2 * ldc, width, 0), y2 = loadRow(c0 + 2 * ldc, width, 8)
+            var x3 = loadRow(c0 + 3 * ldc, width, 0), y3 = loadRow(c0 + 3 * ldc, width, 8)
+            var p = panel
+            for kk in 0..<k {
+                let b0 = load8(p), b1 = load8(p + 8)
+                let s0 = Float8(repeating: a0[kk]), s1 = Float8(repeating: a1[kk])
+                let s2 = Float8(repeating: a2[kk]), s3 = Float8(repeating: a3[kk])
+                x0.addProduct(s0, b0); y0.addProduct(s0, b1)
+                x1.addProduct(s1, b0); y1.addProduct(s1, b1)
+                x2.addProduct(s2, b0); y2.addProduct(s2, b1)
+                x3.addProduct(s3, b0); y3.addProduct(s3, b1)
+                p += 16
+            }
+            storeRow(x0, y0, c0, width); storeRow(x1, y1, c0 + ldc, width)
+            storeRow(x2, y2, c0 + 2 * ldc, width); storeRow(x3, y3, c0 + 3 * ldc, width)
+            i += 4
+        }
+        while i < m {
+            let ai = a + i * lda, ci = c + i * ldc + j
+            // Two interleaved halves of k keep four accumulators in flight.
+            var x0 = loadRow(ci, width, 0), y0 = loadRow(ci, width, 8)
+            var x1 = Float8(), y1 = Float8()
+            var p = panel, kk = 0
+            while kk + 2 <= k {
+                let s0 = Float8(repeating: ai[kk]), s1 = Float8(repeating: ai[kk + 1])
+                x0.addProduct(s0, load8(p)); y0.addProduct(s0, load8(p + 8))
+                x1.addProduct(s1, load8(p + 16)); y1.addProduct(s1, load8(p + 24))
+                p += 32; kk += 2
+            }
+            if kk < k {
+                let s0 = Float8(repeating: ai[kk])
+                x0.addProduct(s0, load8(p)); y0.addProduct(s0, load8(p + 8))
+            }
+            storeRow(x0 + x1, y0 + y1, ci, width)
+            i += 1
+        }
+        j += 16
+    }
+}
+
+/// Loads 8 floats of a C row starting at column `offset` of a tile `width` wide (0 past the edge).
+@inline(__always)
+func loadRow(_ row: UnsafeMutablePointer<Float>, _ width: Int, _ offset: Int) -> Float8 {
+    if width == 16 { return load8(row + offset) }
+    var v = Float8()
+    for l in 0..<8 where offset + l < width { v[l] = row[offset + l] }
+    return v
+}
+
+/// Stores a 16-wide tile row (two vectors), only the first `width` columns.
+@inline(__always)
+func storeRow(_ x: Float8, _ y: Float8, _ row: UnsafeMutablePointer<Float>, _ width: Int) {
+    if width == 16 { store8(x, row); store8(y, row + 8); return }
+    for l in 0..<min(8, width) { row[l] = x[l] }
+    if width > 8 { for l in 0..<(width - 8) { row[8 + l] = y[l] } }
+}
