@@ -78,6 +78,10 @@ public func lstmStepForward(
     batch: Int, hidden: Int, activations: LSTMActivations = .standard
 ) {
     let H = hidden
+    if activations == .standard && H % 8 == 0 {
+        lstmStandardStepForward(gates: gates, cPrev: cPrev, c: c, cellOutput: cellOutput, h: h, batch: batch, hidden: hidden)
+        return
+    }
     for b in 0..<batch {
         let a = gates + b * 4 * H
         let cp = cPrev + b * H, cb = c + b * H, tb = cellOutput + b * H, hb = h + b * H
@@ -108,6 +112,11 @@ public func lstmStepBackward(
     batch: Int, hidden: Int, activations: LSTMActivations = .standard
 ) {
     let H = hidden
+    if activations == .standard && H % 8 == 0 {
+        lstmStandardStepBackward(gates: gates, cPrev: cPrev, cellOutput: cellOutput, gradH: gradH, gradC: gradC,
+                                 gradGates: gradGates, batch: batch, hidden: hidden)
+        return
+    }
     for b in 0..<batch {
         let a = gates + b * 4 * H, da = gradGates + b * 4 * H
         let cp = cPrev + b * H, tb = cellOutput + b * H, dhb = gradH + b * H, dcb = gradC + b * H
@@ -123,6 +132,49 @@ public func lstmStepBackward(
             store(dh * tc * activations.gate.derivative(output: o), da + 3 * H + j, n)
             store(dc * f, dcb + j, n)
             j += 8
+        }
+    }
+}
+
+/// `lstmStepForward` for PyTorch's activations (sigmoid gates, tanh candidate and cell output)
+/// and a hidden size that is a multiple of 8: the same arithmetic with the functions inlined.
+func lstmStandardStepForward(
+    gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, cellOutput: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+    batch: Int, hidden H: Int
+) {
+    for b in 0..<batch {
+        let a = gates + b * 4 * H
+        let cp = cPrev + b * H, cb = c + b * H, tb = cellOutput + b * H, hb = h + b * H
+        for j in stride(from: 0, to: H, by: 8) {
+            let i = fastSigmoid(load8(a + j)), f = fastSigmoid(load8(a + H + j))
+            let g = fastTanh(load8(a + 2 * H + j)), o = fastSigmoid(load8(a + 3 * H + j))
+            let cv = f * load8(cp + j) + i * g
+            let tc = fastTanh(cv)
+            store8(i, a + j); store8(f, a + H + j); store8(g, a + 2 * H + j); store8(o, a + 3 * H + j)
+            store8(cv, cb + j); store8(tc, tb + j); store8(o * tc, hb + j)
+        }
+    }
+}
+
+/// `lstmStepBackward` for PyTorch's activations and a hidden size that is a multiple of 8.
+func lstmStandardStepBackward(
+    gates: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, cellOutput: UnsafePointer<Float>,
+    gradH: UnsafePointer<Float>, gradC: UnsafeMutablePointer<Float>, gradGates: UnsafeMutablePointer<Float>,
+    batch: Int, hidden H: Int
+) {
+    for b in 0..<batch {
+        let a = gates + b * 4 * H, da = gradGates + b * 4 * H
+        let cp = cPrev + b * H, tb = cellOutput + b * H, dhb = gradH + b * H, dcb = gradC + b * H
+        for j in stride(from: 0, to: H, by: 8) {
+            let i = load8(a + j), f = load8(a + H + j), g = load8(a + 2 * H + j), o = load8(a + 3 * H + j)
+            let tc = load8(tb + j), dh = load8(dhb + j)
+            let dc = load8(dcb + j) + dh * o * (1 - tc * tc)
+            store8(dc * g * i * (1 - i), da + j)
+            store8(dc * load8(cp + j) * f * (1 - f), da + H + j)
+            store8(dc * i * (1 - g * g), da + 2 * H + j)
+            store8(dh * tc * o * (1 - o), da + 3 * H + j)
+            store8(dc * f, dcb + j)
         }
     }
 }

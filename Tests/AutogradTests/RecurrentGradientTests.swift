@@ -18,6 +18,30 @@ final class RecurrentGradientTests: XCTestCase {
         }
     }
 
+    /// Hidden sizes that are multiples of 8 take the specialised standard-activation kernels.
+    func testLSTMSequenceGradientsVectorisedPath() {
+        let h = 8
+        let inputs = [random([3, 2, I], 50), random([2, h], 51), random([2, h], 52),
+                      random([4 * h, I], 53), random([4 * h, h], 54), random([4 * h], 55)]
+        checkGradients(inputs, tolerance: 1e-2) { t in
+            let r = lstmSequence(t[0], h0: t[1], c0: t[2], weightIH: t[3], weightHH: t[4], biasIH: t[5], biasHH: nil, lengths: [3, 2])
+            return Tensor.concat([r.output.reshaped([-1]), r.c.reshaped([-1])], axis: 0)
+        }
+        // One step by hand: c = σ(f) c0 + σ(i) tanh(g), h = σ(o) tanh(c).
+        let x = inputs[0].slice(axis: 0, 0..<1)
+        let r = lstmSequence(x, h0: inputs[1], c0: inputs[2], weightIH: inputs[3], weightHH: inputs[4], biasIH: inputs[5], biasHH: nil)
+        let pre = (matmul(x.reshaped([2, I]), inputs[3], transposeB: true) + matmul(inputs[1], inputs[4], transposeB: true) + inputs[5]).values
+        for row in 0..<2 {
+            for j in 0..<h {
+                func sig(_ v: Float) -> Float { 1 / (1 + Foundation.exp(-v)) }
+                let a = pre[(row * 4 * h)...]
+                let c = sig(a[row * 4 * h + h + j]) * inputs[2].values[row * h + j] + sig(a[row * 4 * h + j]) * Foundation.tanh(a[row * 4 * h + 2 * h + j])
+                XCTAssertEqual(r.c.values[row * h + j], c, accuracy: 1e-5)
+                XCTAssertEqual(r.h.values[row * h + j], sig(a[row * 4 * h + 3 * h + j]) * Foundation.tanh(c), accuracy: 1e-5)
+            }
+        }
+    }
+
     func testLSTMWithTextbookActivationsGradients() {
         let activations = LSTMActivations(gate: .sigmoid, candidate: .identity, cell: .identity)
         let inputs = [random([T, B, I], 8), random([B, H], 9), random([B, H], 10), random([4 * H, I], 11), random([4 * H, H], 12)]
