@@ -52,28 +52,40 @@ func benchmarkRecurrent(_ report: Report) {
         }
         report.add("char_\(cell)_train_h256_l2_t64_b32", "tokens_per_second", Double(steps * batch) / seconds, "tokens/s")
 
-        let characters = 200
+        let characters = 1000
+        let stepper = model.lstm.map { RecurrentStepper($0) } ?? RecurrentStepper(model.gru!)
+        let table = stepper.inputGateTable(for: model.embedding.weight)
+        let gateWidth = table.count / vocabulary
+        var logits = [Float](repeating: 0, count: vocabulary)
         let sampleSeconds = secondsPerCall(minimumTime: 1) {
             var sampler = SeededGenerator(seed: 1)
-            var token: Int32 = 0
-            withoutGradient {
-                var lstmStates: [LSTMState] = model.lstm?.zeroStates(batchSize: 1) ?? []
-                var gruStates: [Tensor] = model.gru?.zeroStates(batchSize: 1) ?? []
-                for _ in 0..<characters {
-                    let x = model.embedding([token], shape: [1, 1])
-                    let out: Tensor
-                    if let lstm = model.lstm {
-                        let r = lstm(x, states: lstmStates); out = r.output; lstmStates = r.states
-                    } else {
-                        let r = model.gru!(x, states: gruStates); out = r.output; gruStates = r.states
+            var token = 0
+            stepper.reset()
+            table.withUnsafeBufferPointer { gates in
+                logits.withUnsafeMutableBufferPointer { out in
+                    for _ in 0..<characters {
+                        let h = stepper.step(firstLayerInputGates: gates.baseAddress! + token * gateWidth)
+                        out.baseAddress!.update(from: model.fc.bias!.data, count: vocabulary)
+                        rowDots(model.fc.weight.data, ld: 256, k: 256, x: h, rows: 0..<vocabulary, into: out.baseAddress!, accumulate: true)
+                        token = sampleIndex(out, generator: &sampler)
                     }
-                    let probabilities = model.fc(out.reshaped([1, -1])).softmax().values
-                    var u = sampler.nextUniform(), next = 0
-                    while next < vocabulary - 1 && u >= probabilities[next] { u -= probabilities[next]; next += 1 }
-                    token = Int32(next)
                 }
             }
         }
         report.add("char_\(cell)_sample_h256_l2_b1", "characters_per_second", Double(characters) / sampleSeconds, "chars/s")
     }
+}
+
+/// Draws an index from softmax(logits) (max-subtracted), in place of a graph op.
+func sampleIndex(_ logits: UnsafeMutableBufferPointer<Float>, generator: inout SeededGenerator) -> Int {
+    var m = -Float.infinity
+    for v in logits { m = max(m, v) }
+    var total: Float = 0
+    for i in logits.indices { logits[i] = fastExp(logits[i] - m); total += logits[i] }
+    var u = generator.nextUniform() * total
+    for i in logits.indices {
+        u -= logits[i]
+        if u < 0 { return i }
+    }
+    return logits.count - 1
 }
