@@ -25,7 +25,6 @@ final class ConvolutionKernelTests: XCTestCase {
             let w = values(o * g.patchSize, UInt64(index + 10))
             let b = values(o, UInt64(index + 20))
             let outCount = g.batch * o * g.outputPlane
-            var y = [Float](repeating: 0, count: outCount), yRef = y
             for workers in [1, 2, 3] {
                 var workspace = [Float](repeating: .nan, count: ConvolutionWorkspace.count(g, outputChannels: o, workers: workers))
                 var y = [Float](repeating: 0, count: outCount), yRef = y

@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writing a file whole or not at all: the bytes go to a temporary file in the same folder, which is
+/// flushed to disk (`fsync`) and then renamed over the destination (`rename(2)` is atomic within a file
+/// system). A reader sees either the old file or the complete new one, never a partial write; on any
+/// failure the temporary file is removed and the destination is untouched.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` atomically (see the type's description). New files get mode 0666 minus the umask.
+    public static func write(bytes: [UInt8], to path: String) throws(ImageError) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else {
+            throw ImageError(path: path, reason: .invalidArgument("the path names a folder, not a file"))
+        }
+        let temporary = "\(folder).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if descriptor < 0 {
+            throw ImageError(path: path, reason: .writeFailed(FileBytes.systemMessage(errno)))
+        }
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { raw in
+            var written = 0
+            while written < raw.count {
+                let count = systemWrite(descriptor, raw.baseAddress! + written, raw.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += count
+            }
+        }
+        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
+        if close(descriptor) != 0 && failure == 0 { failure = errno }
+        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw ImageError(path: path, reason: .writeFailed(FileBytes.systemMessage(failure)))
+        }
+        // Make the rename itself durable; a failure here does not undo the write, so it is not reported.
+        let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
+        if folderDescriptor >= 0 {
+            _ = fsync(folderDescriptor)
+            close(folderDescriptor)
+        }
+    }
+}
+
+/// `write(2)`, reachable from inside `AtomicFile` (whose own `write` would shadow it).
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}
