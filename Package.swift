@@ -28,12 +28,13 @@ let package = Package(
         ),
         .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "Autograd", dependencies: ["Kernels"]),
-        .target(name: "NN", dependencies: ["Autograd", "Kernels"]),
+        .target(name: "FileOutput"),
+        .target(name: "NN", dependencies: ["Autograd", "Kernels", "FileOutput"]),
         .target(
             name: "CImageCodecs",
             linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
         ),
-        .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        .target(name: "ImageIO", dependencies: ["CImageCodecs", "FileOutput"]),
         .executableTarget(
             name: "glimpse",
             dependencies: ["NN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -45,7 +46,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "FileOutput"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import FileOutput
 import CImageCodecs
 
 extension Image {
@@ -35,7 +36,11 @@ extension Image {
         } catch {
             throw ImageError(path: path, reason: error.reason)
         }
-        try AtomicFile.write(bytes: bytes, to: path)
+        do {
+            try AtomicFile.write(bytes: bytes, to: path)
+        } catch {
+            throw ImageError(path: path, reason: .writeFailed(error.reason))
+        }
     }
 
     private func encode(

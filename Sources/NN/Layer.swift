@@ -1,4 +1,5 @@
 @_exported import Autograd
+@_exported import struct FileOutput.FileWriteError
 
 /// The element type a state-dict entry is saved as.
 public enum StateDType: String, Sendable {

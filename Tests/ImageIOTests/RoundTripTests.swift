@@ -1,4 +1,5 @@
 import Foundation
+import FileOutput
 import ImageIO
 import XCTest
 

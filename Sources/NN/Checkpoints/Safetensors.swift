@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 
 /// The safetensors format (as Hugging Face's `safetensors` package reads and writes it):
@@ -188,7 +189,7 @@ public struct SafetensorsFile {
 
     /// Writes the file atomically (temporary file, fsync, rename).
     public func write(to path: String) throws {
-        try AtomicFile.write(serialized(), to: path)
+        try AtomicFile.write(bytes: serialized(), to: path)
     }
 }
 

@@ -11,20 +11,12 @@ public final class ElmanCell: RecurrentCell {
         precondition(inputSize > 0 && hiddenSize > 0, "ElmanCell needs positive sizes")
         precondition(activation != .sigmoid, "an Elman cell's activation is tanh, relu or identity")
         self.inputSize = inputSize; self.hiddenSize = hiddenSize; self.activation = activation
-        weightIH = recurrentParameter([hiddenSize, inputSize], hiddenSize: hiddenSize, generator: &generator)
-        weightHH = recurrentParameter([hiddenSize, hiddenSize], hiddenSize: hiddenSize, generator: &generator)
-        biasIH = bias ? recurrentParameter([hiddenSize], hiddenSize: hiddenSize, generator: &generator) : nil
-        biasHH = bias ? recurrentParameter([hiddenSize], hiddenSize: hiddenSize, generator: &generator) : nil
+        (weightIH, weightHH, biasIH, biasHH) = makeGateWeights(gates: 1, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
     }
 
     public var outputSize: Int { hiddenSize }
 
-    public var parameters: [(name: String, tensor: Tensor)] {
-        var p = [(name: "weight_ih", tensor: weightIH), (name: "weight_hh", tensor: weightHH)]
-        if let biasIH { p.append((name: "bias_ih", tensor: biasIH)) }
-        if let biasHH { p.append((name: "bias_hh", tensor: biasHH)) }
-        return p
-    }
+    public var parameters: [(name: String, tensor: Tensor)] { gateParameters(weightIH, weightHH, biasIH, biasHH) }
 
     public func zeroState(batchSize: Int) -> Tensor { Tensor(zeros: [batchSize, hiddenSize]) }
 

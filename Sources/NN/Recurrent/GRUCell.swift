@@ -10,20 +10,12 @@ public final class GRUCell: RecurrentCell {
     public init(inputSize: Int, hiddenSize: Int, bias: Bool = true, generator: inout SeededGenerator) {
         precondition(inputSize > 0 && hiddenSize > 0, "GRUCell needs positive sizes")
         self.inputSize = inputSize; self.hiddenSize = hiddenSize
-        weightIH = recurrentParameter([3 * hiddenSize, inputSize], hiddenSize: hiddenSize, generator: &generator)
-        weightHH = recurrentParameter([3 * hiddenSize, hiddenSize], hiddenSize: hiddenSize, generator: &generator)
-        biasIH = bias ? recurrentParameter([3 * hiddenSize], hiddenSize: hiddenSize, generator: &generator) : nil
-        biasHH = bias ? recurrentParameter([3 * hiddenSize], hiddenSize: hiddenSize, generator: &generator) : nil
+        (weightIH, weightHH, biasIH, biasHH) = makeGateWeights(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
     }
 
     public var outputSize: Int { hiddenSize }
 
-    public var parameters: [(name: String, tensor: Tensor)] {
-        var p = [(name: "weight_ih", tensor: weightIH), (name: "weight_hh", tensor: weightHH)]
-        if let biasIH { p.append((name: "bias_ih", tensor: biasIH)) }
-        if let biasHH { p.append((name: "bias_hh", tensor: biasHH)) }
-        return p
-    }
+    public var parameters: [(name: String, tensor: Tensor)] { gateParameters(weightIH, weightHH, biasIH, biasHH) }
 
     public func zeroState(batchSize: Int) -> Tensor { Tensor(zeros: [batchSize, hiddenSize]) }
 

@@ -14,10 +14,7 @@ public final class LSTMCell: RecurrentCell {
                 forgetBias: Float? = nil, generator: inout SeededGenerator) {
         precondition(inputSize > 0 && hiddenSize > 0, "LSTMCell needs positive sizes")
         self.inputSize = inputSize; self.hiddenSize = hiddenSize; self.activations = activations
-        weightIH = recurrentParameter([4 * hiddenSize, inputSize], hiddenSize: hiddenSize, generator: &generator)
-        weightHH = recurrentParameter([4 * hiddenSize, hiddenSize], hiddenSize: hiddenSize, generator: &generator)
-        biasIH = bias ? recurrentParameter([4 * hiddenSize], hiddenSize: hiddenSize, generator: &generator) : nil
-        biasHH = bias ? recurrentParameter([4 * hiddenSize], hiddenSize: hiddenSize, generator: &generator) : nil
+        (weightIH, weightHH, biasIH, biasHH) = makeGateWeights(gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
         if let forgetBias, let biasIH, let biasHH {
             for j in hiddenSize..<(2 * hiddenSize) { biasIH.data[j] = forgetBias; biasHH.data[j] = 0 }
         }
@@ -25,12 +22,7 @@ public final class LSTMCell: RecurrentCell {
 
     public var outputSize: Int { hiddenSize }
 
-    public var parameters: [(name: String, tensor: Tensor)] {
-        var p = [(name: "weight_ih", tensor: weightIH), (name: "weight_hh", tensor: weightHH)]
-        if let biasIH { p.append((name: "bias_ih", tensor: biasIH)) }
-        if let biasHH { p.append((name: "bias_hh", tensor: biasHH)) }
-        return p
-    }
+    public var parameters: [(name: String, tensor: Tensor)] { gateParameters(weightIH, weightHH, biasIH, biasHH) }
 
     public func zeroState(batchSize: Int) -> LSTMState {
         LSTMState(h: Tensor(zeros: [batchSize, hiddenSize]), c: Tensor(zeros: [batchSize, hiddenSize]))

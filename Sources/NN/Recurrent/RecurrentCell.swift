@@ -49,3 +49,23 @@ func recurrentParameter(_ shape: [Int], hiddenSize: Int, generator: inout Seeded
     let bound = 1 / Float(hiddenSize).squareRoot()
     return Tensor.uniform(shape, low: -bound, high: bound, generator: &generator, requiresGrad: true)
 }
+
+/// A fused gate weight as `torch.nn.RNN/GRU/LSTM` lay it out and initialise it: `weight_ih [G*H, I]`,
+/// `weight_hh [G*H, H]`, `bias_ih`, `bias_hh [G*H]` (nil without bias), G gates stacked by rows.
+func makeGateWeights(gates: Int, inputSize: Int, hiddenSize: Int, bias: Bool, generator: inout SeededGenerator)
+    -> (weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?) {
+    let rows = gates * hiddenSize
+    let wih = recurrentParameter([rows, inputSize], hiddenSize: hiddenSize, generator: &generator)
+    let whh = recurrentParameter([rows, hiddenSize], hiddenSize: hiddenSize, generator: &generator)
+    let bih = bias ? recurrentParameter([rows], hiddenSize: hiddenSize, generator: &generator) : nil
+    let bhh = bias ? recurrentParameter([rows], hiddenSize: hiddenSize, generator: &generator) : nil
+    return (wih, whh, bih, bhh)
+}
+
+/// The PyTorch names of a fused gate weight's tensors: `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`.
+func gateParameters(_ weightIH: Tensor, _ weightHH: Tensor, _ biasIH: Tensor?, _ biasHH: Tensor?) -> [(name: String, tensor: Tensor)] {
+    var p = [(name: "weight_ih", tensor: weightIH), (name: "weight_hh", tensor: weightHH)]
+    if let biasIH { p.append((name: "bias_ih", tensor: biasIH)) }
+    if let biasHH { p.append((name: "bias_hh", tensor: biasHH)) }
+    return p
+}

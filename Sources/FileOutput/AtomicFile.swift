@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -12,17 +13,17 @@ import Darwin
 /// failure the temporary file is removed and the destination is untouched.
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically (see the type's description). New files get mode 0666 minus the umask.
-    public static func write(bytes: [UInt8], to path: String) throws(ImageError) {
+    public static func write<Bytes: ContiguousBytes>(bytes: Bytes, to path: String) throws(FileWriteError) {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty else {
-            throw ImageError(path: path, reason: .invalidArgument("the path names a folder, not a file"))
+            throw FileWriteError(path: path, reason: "the path names a folder, not a file")
         }
         let temporary = "\(folder).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         if descriptor < 0 {
-            throw ImageError(path: path, reason: .writeFailed(FileBytes.systemMessage(errno)))
+            throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
         }
         var failure: Int32 = 0
         bytes.withUnsafeBytes { raw in
@@ -42,7 +43,7 @@ public enum AtomicFile {
         if failure == 0 && rename(temporary, path) != 0 { failure = errno }
         if failure != 0 {
             unlink(temporary)
-            throw ImageError(path: path, reason: .writeFailed(FileBytes.systemMessage(failure)))
+            throw FileWriteError(path: path, reason: String(cString: strerror(failure)))
         }
         // Make the rename itself durable; a failure here does not undo the write, so it is not reported.
         let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
@@ -56,4 +57,11 @@ public enum AtomicFile {
 /// `write(2)`, reachable from inside `AtomicFile` (whose own `write` would shadow it).
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(descriptor, buffer, count)
+}
+
+/// A file could not be written; nothing was changed at `path`.
+public struct FileWriteError: Error, CustomStringConvertible, Equatable {
+    public let path: String, reason: String
+    public init(path: String, reason: String) { self.path = path; self.reason = reason }
+    public var description: String { "cannot write \(path): \(reason)" }
 }
