@@ -35,9 +35,10 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
         ),
         .target(name: "ImageIO", dependencies: ["CImageCodecs", "FileOutput"]),
+        .target(name: "LanguageModeling", dependencies: ["NN", "FileOutput", "ImageIO"]),
         .executableTarget(
             name: "glimpse",
-            dependencies: ["NN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["NN", "LanguageModeling", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "glimpse-bench",
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "LanguageModelingTests", dependencies: ["LanguageModeling"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "FileOutput"]),
     ],
     swiftLanguageModes: [.v6]

@@ -57,6 +57,12 @@ public struct ReduceOnPlateau {
         self.cooldown = cooldown; self.minimumLearningRate = minimumLearningRate
     }
 
+    /// Restores the state of a run being resumed (values read from `learningRate`, `best`,
+    /// `badSteps`, `cooldownLeft` when it was saved).
+    public mutating func restore(learningRate: Float, best: Float, badSteps: Int, cooldownLeft: Int) {
+        self.learningRate = learningRate; self.best = best; self.badSteps = badSteps; self.cooldownLeft = cooldownLeft
+    }
+
     /// Takes the latest metric (validation loss, say) and returns the learning rate to use next.
     public mutating func step(metric: Float) -> Float {
         if metric < best * (1 - threshold) {
