@@ -36,6 +36,7 @@ let package = Package(
         ),
         .target(name: "ImageIO", dependencies: ["CImageCodecs", "FileOutput"]),
         .target(name: "LanguageModeling", dependencies: ["NN", "FileOutput", "ImageIO"]),
+        .target(name: "Captioning", dependencies: ["NN", "ImageIO"]),
         .executableTarget(
             name: "glimpse",
             dependencies: ["NN", "LanguageModeling", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -48,6 +49,7 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "LanguageModelingTests", dependencies: ["LanguageModeling"]),
+        .testTarget(name: "CaptioningTests", dependencies: ["Captioning"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "FileOutput"]),
     ],
     swiftLanguageModes: [.v6]

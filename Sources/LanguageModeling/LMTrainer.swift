@@ -34,7 +34,7 @@ public struct TrainingDiverged: Error, CustomStringConvertible {
 /// Trains a language model with truncated BPTT over parallel streams, validates after each epoch,
 /// keeps the best weights, and checkpoints so a run can always resume exactly.
 public final class LMTrainer {
-    public let folder: LMModelFolder
+    public let folder: ModelFolder
     public let model: LanguageModel
     public let vocabulary: LMVocabulary
     public let options: LMTrainingOptions
@@ -48,7 +48,7 @@ public final class LMTrainer {
 
     /// Prepares a run in `folder` (written: config.json, vocab.json; and as training goes,
     /// weights.safetensors, checkpoint.safetensors, metrics.json, log.jsonl, loss.svg).
-    public init(folder: LMModelFolder, configuration: LMConfiguration, vocabulary: LMVocabulary,
+    public init(folder: ModelFolder, configuration: LMConfiguration, vocabulary: LMVocabulary,
                 trainIDs: [Int32], validationIDs: [Int32], options: LMTrainingOptions, report: @escaping (String) -> Void) throws {
         self.folder = folder; self.vocabulary = vocabulary; self.options = options; self.report = report
         model = LanguageModel(configuration, seed: options.seed)
@@ -137,7 +137,7 @@ public final class LMTrainer {
                     let left = Double((train.batchCount - state.nextBatch) * options.sequenceLength * options.batchSize
                                       + (options.epochs - epoch) * train.batchCount * options.sequenceLength * options.batchSize) / max(rate, 1)
                     report(String(format: "epoch %d/%d  batch %d/%d  loss %.4f  %.0f tokens/s  %@ left", epoch, options.epochs,
-                                  state.nextBatch, train.batchCount, state.epochLossSum / Double(state.epochLossCount), rate, duration(left)))
+                                  state.nextBatch, train.batchCount, state.epochLossSum / Double(state.epochLossCount), rate, formatDuration(left)))
                 }
                 if options.checkpointEvery > 0 && state.nextBatch % options.checkpointEvery == 0 && state.nextBatch < train.batchCount {
                     state.seconds = elapsed()
@@ -229,10 +229,3 @@ public final class LMTrainer {
     }
 }
 
-/// "1h02m", "3m20s", "42s".
-func duration(_ seconds: Double) -> String {
-    let s = Int(seconds.rounded())
-    if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m" }
-    if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
-    return "\(s)s"
-}

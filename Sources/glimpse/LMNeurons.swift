@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LanguageModeling
+import NN
 
 /// `glimpse lm neurons`: what single hidden units respond to.
 struct LMNeurons: ParsableCommand {
@@ -27,7 +28,7 @@ struct LMNeurons: ParsableCommand {
     var maxCharacters = 2000
 
     func run() throws {
-        let (lm, vocabulary) = try LMModelFolder(try model.resolve()).load()
+        let (lm, vocabulary) = try ModelFolder(try model.resolve()).loadLanguageModel()
         let corpus = try TextCorpus(path: text)
         let chosen = try units.map { list in
             try list.split(separator: ",").map { part -> Int in

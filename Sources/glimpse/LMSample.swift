@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LanguageModeling
+import NN
 
 /// `glimpse lm sample`: generates text, streamed as it comes.
 struct LMSample: ParsableCommand {
@@ -33,7 +34,7 @@ struct LMSample: ParsableCommand {
     }
 
     func run() throws {
-        let (lm, vocabulary) = try LMModelFolder(try model.resolve()).load()
+        let (lm, vocabulary) = try ModelFolder(try model.resolve()).loadLanguageModel()
         var options = SamplingOptions()
         options.prime = prime; options.length = length; options.temperature = temperature
         options.topK = topK; options.argmax = argmax; options.seed = seed

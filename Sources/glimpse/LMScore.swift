@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LanguageModeling
+import NN
 
 /// `glimpse lm score`: per-token log-probabilities and perplexity of sentences.
 struct LMScore: ParsableCommand {
@@ -22,7 +23,7 @@ struct LMScore: ParsableCommand {
     }
 
     func run() throws {
-        let (lm, vocabulary) = try LMModelFolder(try model.resolve()).load()
+        let (lm, vocabulary) = try ModelFolder(try model.resolve()).loadLanguageModel()
         var texts = sentences
         if let file {
             texts += try TextCorpus(path: file).text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LanguageModeling
+import NN
 
 /// `glimpse lm train FILE`: trains a language model into a folder, resumable.
 struct LMTrain: ParsableCommand {
@@ -99,7 +100,7 @@ struct LMTrain: ParsableCommand {
     }
 
     func run() throws {
-        let folder = LMModelFolder(out)
+        let folder = ModelFolder(out)
         let settingsPath = out + "/training.json"
         var options = LMTrainingOptions()
         var configuration: LMConfiguration

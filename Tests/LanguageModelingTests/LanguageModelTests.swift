@@ -28,7 +28,7 @@ final class LanguageModelTests: XCTestCase {
         options.epochs = epochs; options.batchSize = 4; options.sequenceLength = 16; options.learningRate = learningRate; options.seed = 3
         let ids = vocabulary.encode(tokens)
         let cut = ids.count * 9 / 10
-        let model = LMModelFolder(folder)
+        let model = ModelFolder(folder)
         try model.create()
         let c = configuration(cell, vocabulary: vocabulary, dropout: dropout)
         try model.writeJSON(c, to: model.configPath)
@@ -69,7 +69,7 @@ final class LanguageModelTests: XCTestCase {
     func testSeededSampleIsReproducibleAndModelFolderLoads() throws {
         let t = try trainer(.gru, folder: scratch + "/m", epochs: 2)
         _ = try t.run(resume: false)
-        let (model, vocabulary) = try LMModelFolder(scratch + "/m").load()
+        let (model, vocabulary) = try ModelFolder(scratch + "/m").loadLanguageModel()
         var options = SamplingOptions()
         options.length = 60; options.seed = 11; options.prime = "the "; options.temperature = 0.9
         let a = LMSampler(model: model, vocabulary: vocabulary).generate(options).text

@@ -1,0 +1,145 @@
+import Foundation
+import NN
+
+/// A caption the decoder produced: token ids (without `<start>`, with `<end>` when it finished),
+/// the log-probability of each, and the attention of each step.
+public struct DecodedCaption: Sendable {
+    public var tokens: [Int32]
+    public var tokenLogProbabilities: [Double]
+    /// `alphas[t]`: the attention weights (L of them) with which token t was emitted.
+    public var alphas: [[Float]]
+    /// Whether it ended with `<end>` (false: cut at the length cap).
+    public var finished: Bool
+
+    /// Sum of the token log-probabilities.
+    public var logProbability: Double { tokenLogProbabilities.reduce(0, +) }
+}
+
+/// Greedy decoding and beam search for one image's features, without building a graph.
+public struct CaptionDecoder {
+    public let model: Captioner
+    public let startToken: Int32, endToken: Int32
+
+    public init(model: Captioner, startToken: Int32, endToken: Int32) {
+        self.model = model; self.startToken = startToken; self.endToken = endToken
+    }
+
+    /// The most likely word at each step, until `<end>` or `maximumLength` tokens.
+    /// `features`: one image's annotation vectors `[1, L, D]`.
+    public func greedy(features: Tensor, maximumLength: Int) -> DecodedCaption {
+        beamSearch(features: features, beamSize: 1, maximumLength: maximumLength).first!
+    }
+
+    /// Beam search keeping `beamSize` hypotheses: each step extends every hypothesis by every word,
+    /// keeps the best `beamSize` by total log-probability (optionally divided by length), and sets
+    /// aside those that emit `<end>`. Stops when `beamSize` hypotheses have finished or at
+    /// `maximumLength`; returns up to `nBest` captions, best first, finished ones before partial ones
+    /// (a partial one is returned when none finished, never nothing).
+    public func beamSearch(features: Tensor, beamSize: Int, maximumLength: Int, lengthNormalized: Bool = false, nBest: Int = 1) -> [DecodedCaption] {
+        precondition(features.rank == 3 && features.shape[0] == 1, "beam search takes one image's features [1, L, D], not \(features.shape)")
+        precondition(beamSize >= 1 && maximumLength >= 1, "beam size and length cap must be positive")
+        model.eval()
+        return withoutGradient {
+            let decoder = model.decoder
+            let vocabulary = model.configuration.vocabularySize
+            var hypotheses = [DecodedCaption(tokens: [], tokenLogProbabilities: [], alphas: [], finished: false)]
+            var finished: [DecodedCaption] = []
+            let projectedOnce = decoder.attention.projectFeatures(features)
+            var rowFeatures = features, projected = projectedOnce
+            var state = decoder.initialState(features)
+            func score(_ c: DecodedCaption) -> Double {
+                lengthNormalized ? c.logProbability / Double(max(c.tokens.count, 1)) : c.logProbability
+            }
+            for _ in 0..<maximumLength {
+                let previous = hypotheses.map { $0.tokens.last ?? startToken }
+                let out = decoder.step(tokens: previous, features: rowFeatures, projectedFeatures: projected, state: state)
+                let logProbabilities = out.logits.logSoftmax(axis: 1).values
+                let alphas = out.alpha.values, l = out.alpha.shape[1]
+                // Candidates: (row, word, total) for every hypothesis and word; keep the best beamSize.
+                var candidates: [(row: Int, word: Int, total: Double)] = []
+                candidates.reserveCapacity(hypotheses.count * vocabulary)
+                for (row, h) in hypotheses.enumerated() {
+                    let base = h.logProbability
+                    for w in 0..<vocabulary { candidates.append((row, w, base + Double(logProbabilities[row * vocabulary + w]))) }
+                }
+                let width = beamSize - finished.count
+                candidates.sort { a, b in
+                    let sa = lengthNormalized ? a.total / Double(hypotheses[a.row].tokens.count + 1) : a.total
+                    let sb = lengthNormalized ? b.total / Double(hypotheses[b.row].tokens.count + 1) : b.total
+                    return sa > sb
+                }
+                var next: [DecodedCaption] = [], rows: [Int32] = []
+                for c in candidates.prefix(max(width, 1)) {
+                    var h = hypotheses[c.row]
+                    h.tokens.append(Int32(c.word))
+                    h.tokenLogProbabilities.append(Double(logProbabilities[c.row * vocabulary + c.word]))
+                    h.alphas.append(Array(alphas[(c.row * l)..<((c.row + 1) * l)]))
+                    if Int32(c.word) == endToken {
+                        h.finished = true
+                        finished.append(h)
+                    } else {
+                        next.append(h); rows.append(Int32(c.row))
+                    }
+                }
+                if finished.count >= beamSize || next.isEmpty { hypotheses = next; break }
+                hypotheses = next
+                // Keep the rows of the surviving hypotheses.
+                state = LSTMState(h: out.state.h.indexSelect(rows), c: out.state.c.indexSelect(rows))
+                let single = [Int32](repeating: 0, count: rows.count)
+                rowFeatures = features.indexSelect(single)
+                projected = projectedOnce.indexSelect(single)
+            }
+            let ranked = finished.sorted { score($0) > score($1) } + hypotheses.sorted { score($0) > score($1) }
+            return Array(ranked.prefix(max(nBest, 1)))
+        }
+    }
+
+    /// Greedy decoding of several images at once (`features [B, L, D]`): all rows step together
+    /// until every row has emitted `<end>` or `maximumLength` tokens. Same results as `greedy` per image.
+    public func greedyBatch(features: Tensor, maximumLength: Int) -> [DecodedCaption] {
+        model.eval()
+        return withoutGradient {
+            let decoder = model.decoder
+            let b = features.shape[0], vocabulary = model.configuration.vocabularySize
+            let projected = decoder.attention.projectFeatures(features)
+            var state = decoder.initialState(features)
+            var results = [DecodedCaption](repeating: DecodedCaption(tokens: [], tokenLogProbabilities: [], alphas: [], finished: false), count: b)
+            var previous = [Int32](repeating: startToken, count: b)
+            for _ in 0..<maximumLength {
+                let out = decoder.step(tokens: previous, features: features, projectedFeatures: projected, state: state)
+                state = out.state
+                let logProbabilities = out.logits.logSoftmax(axis: 1).values
+                let alphas = out.alpha.values, l = out.alpha.shape[1]
+                for row in 0..<b where !results[row].finished {
+                    let base = row * vocabulary
+                    var best = 0
+                    for w in 1..<vocabulary where logProbabilities[base + w] > logProbabilities[base + best] { best = w }
+                    results[row].tokens.append(Int32(best))
+                    results[row].tokenLogProbabilities.append(Double(logProbabilities[base + best]))
+                    results[row].alphas.append(Array(alphas[(row * l)..<((row + 1) * l)]))
+                    results[row].finished = Int32(best) == endToken
+                    previous[row] = Int32(best)
+                }
+                if results.allSatisfy(\.finished) { break }
+            }
+            return results
+        }
+    }
+
+    /// The log-probability of each token of a given caption (ids without `<start>`, ending with
+    /// `<end>`), teacher-forced, and the attention of each step.
+    public func score(features: Tensor, tokens: [Int32]) -> DecodedCaption {
+        model.eval()
+        return withoutGradient {
+            let captions = [startToken] + tokens
+            let (logits, alphas) = model.teacherForced(features: features, captions: captions, lengths: [captions.count])
+            let v = model.configuration.vocabularySize, l = alphas.shape[2]
+            let lp = logits.reshaped([tokens.count, v]).logSoftmax(axis: 1).values
+            let a = alphas.values
+            return DecodedCaption(tokens: tokens,
+                                  tokenLogProbabilities: tokens.enumerated().map { Double(lp[$0.offset * v + Int($0.element)]) },
+                                  alphas: (0..<tokens.count).map { Array(a[($0 * l)..<(($0 + 1) * l)]) },
+                                  finished: tokens.last == endToken)
+        }
+    }
+}
