@@ -34,6 +34,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
         ),
         .target(name: "ImageIO", dependencies: ["CImageCodecs"]),
+        .target(name: "Captioning", dependencies: ["NN", "ImageIO"]),
         .executableTarget(
             name: "glimpse",
             dependencies: ["NN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "CaptioningTests", dependencies: ["Captioning"]),
     ],
     swiftLanguageModes: [.v6]
 )
