@@ -36,7 +36,7 @@ let package = Package(
         ),
         .target(name: "ImageIO", dependencies: ["CImageCodecs", "FileOutput"]),
         .target(name: "LanguageModeling", dependencies: ["NN", "FileOutput", "ImageIO"]),
-        .target(name: "Captioning", dependencies: ["NN", "ImageIO"]),
+        .target(name: "Captioning", dependencies: ["NN", "ImageIO", "FileOutput"]),
         .executableTarget(
             name: "glimpse",
             dependencies: ["NN", "LanguageModeling", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -51,19 +51,24 @@ public func batchNormTrainingBackward(
 ) {
     let n = Float(batch * plane)
     for c in 0..<channels {
-        var sumG: Float = 0, sumGH: Float = 0
+        // Sums in Double: the input gradient is a small difference of large terms.
+        var sumG = 0.0, sumGH = 0.0
         for b in 0..<batch {
             let offset = (b * channels + c) * plane
-            for p in 0..<plane { sumG += gradY[offset + p]; sumGH += gradY[offset + p] * xhat[offset + p] }
+            var g: Float = 0, gh: Float = 0
+            for p in 0..<plane { g += gradY[offset + p]; gh += gradY[offset + p] * xhat[offset + p] }
+            sumG += Double(g); sumGH += Double(gh)
         }
-        gradWeight?[c] += sumGH
-        gradBias?[c] += sumG
+        gradWeight?[c] += Float(sumGH)
+        gradBias?[c] += Float(sumG)
         guard let gradX else { continue }
-        let k = weight[c] * invStd[c] / n
+        // gx = w invStd (gy - mean(gy) - xhat mean(gy xhat))
+        let k = weight[c] * invStd[c]
+        let meanG = Float(sumG / Double(n)), meanGH = Float(sumGH / Double(n))
         for b in 0..<batch {
             let offset = (b * channels + c) * plane
             for p in 0..<plane {
-                gradX[offset + p] += k * (n * gradY[offset + p] - sumG - xhat[offset + p] * sumGH)
+                gradX[offset + p] += k * (gradY[offset + p] - meanG - xhat[offset + p] * meanGH)
             }
         }
     }

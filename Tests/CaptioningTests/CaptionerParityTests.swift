@@ -18,14 +18,29 @@ final class CaptionerParityTests: XCTestCase {
         return v
     }
 
+    /// `|a - e| <= tolerance * (|e| + max_j |e_j|)`: relative to the element and to the tensor's
+    /// scale, so a small gradient is held to the precision of its largest neighbours (an absolute
+    /// floor of 1 would let a 3% error in a 1e-2-sized gradient through).
     func assertClose(_ actual: [Float], _ expected: [Float], _ name: String, tolerance: Float = 1e-4, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(actual.count, expected.count, "\(name): size", file: file, line: line)
+        let scale = expected.map { abs($0) }.max() ?? 0
         var worst: Float = 0, at = 0
         for i in 0..<min(actual.count, expected.count) {
-            let e = abs(actual[i] - expected[i]) / max(1, abs(expected[i]))
+            let e = abs(actual[i] - expected[i]) / max(abs(expected[i]) + scale, 1e-12)
             if !(e <= worst) { worst = e; at = i }
         }
-        XCTAssertLessThanOrEqual(worst, tolerance, "\(name): worst relative error \(worst) at \(at): \(actual[at]) vs \(expected[at])", file: file, line: line)
+        XCTAssertLessThanOrEqual(worst, tolerance, "\(name): worst error \(worst) (relative to the tensor's scale \(scale)) at \(at): \(actual.isEmpty ? .nan : actual[at]) vs \(expected.isEmpty ? .nan : expected[at])", file: file, line: line)
+    }
+
+    /// `|a - e| <= tolerance * max(1, |e|)`, for parameters after Adam steps: Adam moves every weight
+    /// by about the learning rate times the sign of its averaged gradient, so where a gradient is
+    /// near 0 rounding can decide the direction of a 1e-3 step; values, not gradients, are compared.
+    func assertCloseElementwise(_ actual: [Float], _ expected: [Float], _ name: String, tolerance: Float = 1e-4, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.count, expected.count, "\(name): size", file: file, line: line)
+        for i in 0..<min(actual.count, expected.count) where !(abs(actual[i] - expected[i]) <= tolerance * max(1, abs(expected[i]))) {
+            XCTFail("\(name)[\(i)]: \(actual[i]) vs \(expected[i])", file: file, line: line)
+            return
+        }
     }
 
     /// The model of a fixture with its initial weights, and its inputs.
@@ -59,6 +74,12 @@ final class CaptionerParityTests: XCTestCase {
         assertClose([loss.total.item], try floats(f, "loss"), "\(name) loss")
         loss.total.backward()
         for (pname, tensor) in model.namedParameters() {
+            if pname == "decoder.attention.full_att.bias" {
+                // Softmax ignores a shift shared by every score: this gradient is 0 up to rounding.
+                XCTAssertLessThan(abs(tensor.gradValues?[0] ?? 1), 1e-6, "\(name) grad.\(pname)")
+                XCTAssertLessThan(abs(try floats(f, "grad." + pname)[0]), 1e-6)
+                continue
+            }
             assertClose(tensor.gradValues ?? [], try floats(f, "grad." + pname), "\(name) grad.\(pname)")
         }
         for buffer in model.namedBuffers() {
@@ -92,10 +113,13 @@ final class CaptionerParityTests: XCTestCase {
             adam.step()
         }
         for (name, tensor) in model.namedParameters() {
-            assertClose(tensor.values, try floats(f, "after_adam." + name), "after_adam.\(name)")
+            // full_att.bias gets a gradient that is exactly 0 in theory (softmax ignores a shared
+            // shift); Adam turns float rounding into a step there, so it cannot be compared.
+            if name == "decoder.attention.full_att.bias" { continue }
+            assertCloseElementwise(tensor.values, try floats(f, "after_adam." + name), "after_adam.\(name)")
         }
         for buffer in model.namedBuffers() {
-            assertClose(buffer.tensor.values, f.tensors["after_adam." + buffer.name]?.floats ?? [], "after_adam.\(buffer.name)")
+            assertCloseElementwise(buffer.tensor.values, f.tensors["after_adam." + buffer.name]?.floats ?? [], "after_adam.\(buffer.name)")
         }
     }
 

@@ -61,3 +61,24 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 }
+
+final class ConvolutionEncoderShapeTests: XCTestCase {
+    /// The first encoder layer's shape (3 -> 32 channels, 32 x 32, batch 3): the per-image
+    /// parallel path against the direct loops.
+    func testFirstEncoderLayerShape() {
+        let g = ConvolutionGeometry(batch: 3, channels: 3, height: 32, width: 32, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let o = 32
+        var state: UInt64 = 7
+        func values(_ n: Int) -> [Float] { (0..<n).map { _ in state = state &* 6364136223846793005 &+ 1442695040888963407; return Float(Int64(bitPattern: state >> 11) % 2001) / 1000 - 1 } }
+        let x = values(g.batch * 3 * 32 * 32), w = values(o * g.patchSize), gy = values(g.batch * o * g.outputPlane)
+        for workers in [1, 2] {
+            var workspace = [Float](repeating: .nan, count: ConvolutionWorkspace.count(g, outputChannels: o, workers: workers))
+            var gw = [Float](repeating: 0, count: w.count), gwRef = gw
+            var gxRef = [Float](repeating: 0, count: x.count), gbRef = [Float](repeating: 0, count: o)
+            conv2dBackward(gradY: gy, x: x, weight: w, outputChannels: o, g, workspace: &workspace, workers: workers, gradX: nil, gradWeight: &gw, gradBias: nil)
+            conv2dBackwardReference(gradY: gy, x: x, weight: w, outputChannels: o, g, gradX: &gxRef, gradWeight: &gwRef, gradBias: &gbRef)
+            let scale = gwRef.map { abs($0) }.max()!
+            for i in 0..<gw.count { XCTAssertEqual(gw[i], gwRef[i], accuracy: 1e-5 * scale, "workers \(workers) gw[\(i)]") }
+        }
+    }
+}
