@@ -16,16 +16,26 @@ public struct COCOResult: Hashable, Sendable {
 
 /// What is wrong with a COCO results file; every message names the file (and the entry).
 public enum COCOResultsError: Error, Equatable, CustomStringConvertible {
+    /// The file could not be read (missing, unreadable).
     case unreadable(file: String, reason: String)
+    /// The file is not JSON.
     case invalidJSON(file: String, reason: String)
+    /// The JSON is not an array.
     case notAnArray(file: String)
+    /// Entry `index` (from 0) is not an object.
     case entryNotAnObject(file: String, index: Int)
+    /// Entry `index` lacks "image_id" or "caption".
     case missingField(file: String, index: Int, field: String)
+    /// Entry `index` has an image_id that is neither an integer nor a string.
     case invalidImageID(file: String, index: Int)
+    /// Entry `index` has a caption that is not a string.
     case invalidCaption(file: String, index: Int)
+    /// Two entries caption the same image.
     case duplicateImageID(file: String, imageID: ImageID, firstIndex: Int, secondIndex: Int)
+    /// The file could not be written.
     case unwritable(file: String, reason: String)
 
+    /// One line naming the file, the entry and what is wrong.
     public var description: String {
         switch self {
         case .unreadable(let file, let reason):

@@ -7,6 +7,7 @@ public enum CaptionEvaluationError: Error, Equatable, CustomStringConvertible {
     /// Nothing to evaluate.
     case noImages
 
+    /// One line naming the image and what is missing.
     public var description: String {
         switch self {
         case .missingHypothesis(let image): return "image \(image) has references but no generated caption"

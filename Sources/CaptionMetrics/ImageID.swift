@@ -2,7 +2,9 @@
 /// (Flickr8k file names and other data sets). Integers sort before strings, integers numerically,
 /// strings by their characters.
 public enum ImageID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// A numeric identifier (COCO's image ids).
     case integer(Int)
+    /// A textual identifier (a file name, for instance).
     case string(String)
 
     /// The identifier as written in messages: the number, or the string in quotes.
@@ -21,6 +23,7 @@ public enum ImageID: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Integers before strings; integers by value, strings by character.
     public static func < (lhs: ImageID, rhs: ImageID) -> Bool {
         switch (lhs, rhs) {
         case (.integer(let a), .integer(let b)): return a < b

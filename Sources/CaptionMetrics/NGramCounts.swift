@@ -46,6 +46,7 @@ public struct NGramCounts: Sendable, Equatable {
         orders[order - 1].reduce(0) { $0 + $1.count }
     }
 
+    /// Same n-grams with the same counts in the same first-seen order.
     public static func == (lhs: NGramCounts, rhs: NGramCounts) -> Bool {
         guard lhs.orders.count == rhs.orders.count else { return false }
         for (left, right) in zip(lhs.orders, rhs.orders) {

@@ -86,3 +86,22 @@ final class PTBTokenizerTests: XCTestCase {
         XCTAssertEqual(AmericanSpelling.americanize("Colour"), "Colour")
     }
 }
+
+/// Arbitrary text never traps or hangs the tokenizer, and never yields empty tokens.
+final class PTBTokenizerRobustnessTests: XCTestCase {
+    func testRandomTextFromTrickyCharacters() {
+        let pieces = ["a", "B", "n", "t", "'", "\u{2019}", "\"", "`", ".", "..", "-", "--", "/", "*", "&", "amp;", "(", ")",
+                      "[", "}", "1", "9", ",", ":", "$", "#", "@", "_", " ", "\n", "\u{e9}", "\u{301}", "\u{1F600}",
+                      "\u{2014}", "\u{2026}", "s", "re", "ll", "o", "U.S.", "etc", "|", "\\", "+", "%", "\u{0}"]
+        var generator = SystemRandomNumberGenerator()
+        let tokenizer = PTBTokenizer()
+        for _ in 0..<3000 {
+            let length = Int.random(in: 0...24, using: &generator)
+            let text = (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let tokens = tokenizer.ptbTokens(text)
+            XCTAssertFalse(tokens.contains(""), "empty token for \(text.debugDescription)")
+            XCTAssertFalse(tokens.contains { $0.contains(" ") }, "space inside a token for \(text.debugDescription)")
+            _ = tokenizer.tokenize(text)
+        }
+    }
+}
