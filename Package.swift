@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CImageCodecs", "FileOutput"]),
         .target(name: "LanguageModeling", dependencies: ["NN", "FileOutput", "ImageIO"]),
         .target(name: "Captioning", dependencies: ["NN", "ImageIO", "FileOutput"]),
+        .target(name: "CaptionMetrics"),
         .executableTarget(
             name: "glimpse",
             dependencies: ["NN", "LanguageModeling", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "LanguageModelingTests", dependencies: ["LanguageModeling"]),
         .testTarget(name: "CaptioningTests", dependencies: ["Captioning"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "FileOutput"]),
+        .testTarget(name: "CaptionMetricsTests", dependencies: ["CaptionMetrics"]),
     ],
     swiftLanguageModes: [.v6]
 )
