@@ -35,6 +35,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
         ),
         .target(name: "ImageIO", dependencies: ["CImageCodecs", "FileOutput"]),
+        .target(name: "Synth", dependencies: ["ImageIO", "FileOutput"]),
         .executableTarget(
             name: "glimpse",
             dependencies: ["NN", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "FileOutput"]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "ImageIO"]),
     ],
     swiftLanguageModes: [.v6]
 )
