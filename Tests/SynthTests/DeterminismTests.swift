@@ -25,11 +25,30 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(random.shuffled(Array(0..<10)).sorted(), Array(0..<10))
     }
 
+    func testSameSeedWritesIdenticalBytes() throws {
+        let first = try temporaryFolder(self), second = try temporaryFolder(self)
+        let holdOut = [ColorShapePair(color: .red, shape: .circle)]
+        try SynthDataset.generate(count: 40, seed: 11, holdOut: holdOut, to: first)
+        try SynthDataset.generate(count: 40, seed: 11, holdOut: holdOut, to: second)
+        let names = try filesBelow(first)
+        XCTAssertEqual(names, try filesBelow(second))
+        XCTAssertEqual(names.count, 43)
+        for name in names {
+            XCTAssertEqual(FileManager.default.contents(atPath: first + "/" + name),
+                           FileManager.default.contents(atPath: second + "/" + name), name)
+        }
+    }
+
     func testDifferentSeedsGiveDifferentScenes() throws {
         let a = samples(count: 50, seed: 1), b = samples(count: 50, seed: 2)
         let differing = zip(a, b).filter { $0.scene != $1.scene }.count
         XCTAssertGreaterThanOrEqual(differing, 49)
         XCTAssertNotEqual(a.map(\.image), b.map(\.image))
+        let first = try temporaryFolder(self), second = try temporaryFolder(self)
+        try SynthDataset.generate(count: 10, seed: 1, to: first)
+        try SynthDataset.generate(count: 10, seed: 2, to: second)
+        XCTAssertNotEqual(FileManager.default.contents(atPath: first + "/boxes.jsonl"),
+                          FileManager.default.contents(atPath: second + "/boxes.jsonl"))
     }
 
     func testSampleDependsOnlyOnItsIndexAndSeed() {
@@ -56,4 +75,8 @@ final class DeterminismTests: XCTestCase {
 
     private let pinnedDigest = "d230e9d86e8ec08e"
 
+    private func filesBelow(_ folder: String) throws -> [String] {
+        let names = try FileManager.default.subpathsOfDirectory(atPath: folder)
+        return names.filter { !$0.hasSuffix("images") }.sorted()
+    }
 }

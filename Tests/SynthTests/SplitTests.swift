@@ -54,6 +54,27 @@ final class SplitTests: XCTestCase {
         }
         XCTAssertEqual(seen, Set(holdOut))
 
+        let folder = try temporaryFolder(self)
+        let summary = try SynthDataset.generate(count: 200, seed: 3, holdOut: holdOut, to: folder)
+        XCTAssertEqual(summary.imagesPerSplit, [.train: 144, .val: 18, .test: 18, .testCompositional: 20])
+        for record in try SynthBoxesFile.read(path: folder + "/boxes.jsonl") {
+            let held = record.objects.contains { holdOut.contains($0.pair) }
+            XCTAssertEqual(held, record.split == "test_compositional", "\(record.filename) in \(record.split)")
+        }
+    }
+
+    func testGenerateRejectsBadArguments() throws {
+        let folder = try temporaryFolder(self)
+        XCTAssertThrowsError(try SynthDataset.generate(count: 0, to: folder))
+        XCTAssertThrowsError(try SynthDataset.generate(count: 5, side: 16, to: folder))
+        XCTAssertThrowsError(try SynthDataset.generate(count: 5, splits: SplitFractions(train: -1), to: folder))
+        XCTAssertThrowsError(try SynthDataset.generate(count: 5, holdOut: ColorShapePair.all, to: folder)) { error in
+            XCTAssertTrue("\(error)".contains("nothing to train on"), "\(error)")
+        }
+        XCTAssertThrowsError(try SynthDataset.generate(count: 5, to: "/proc/no-such-place/synth")) { error in
+            XCTAssertTrue("\(error)".contains("cannot write /proc/no-such-place/synth"), "\(error)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [])
     }
 
     private func counts(_ splits: [SynthSplit]) -> [SynthSplit: Int] {
