@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "LanguageModeling", dependencies: ["NN", "FileOutput", "ImageIO"]),
         .target(name: "Captioning", dependencies: ["NN", "ImageIO", "FileOutput"]),
         .target(name: "CaptionMetrics"),
+        .target(name: "Synth", dependencies: ["ImageIO", "FileOutput"]),
         .executableTarget(
             name: "glimpse",
             dependencies: ["NN", "LanguageModeling", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "CaptioningTests", dependencies: ["Captioning"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "FileOutput"]),
         .testTarget(name: "CaptionMetricsTests", dependencies: ["CaptionMetrics"]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "ImageIO"]),
     ],
     swiftLanguageModes: [.v6]
 )
