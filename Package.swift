@@ -36,12 +36,12 @@ let package = Package(
         ),
         .target(name: "ImageIO", dependencies: ["CImageCodecs", "FileOutput"]),
         .target(name: "LanguageModeling", dependencies: ["NN", "FileOutput", "ImageIO"]),
-        .target(name: "Captioning", dependencies: ["NN", "ImageIO", "FileOutput"]),
+        .target(name: "Captioning", dependencies: ["NN", "ImageIO", "FileOutput", "CaptionMetrics", "Synth"]),
         .target(name: "CaptionMetrics"),
         .target(name: "Synth", dependencies: ["ImageIO", "FileOutput"]),
         .executableTarget(
             name: "glimpse",
-            dependencies: ["NN", "LanguageModeling", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["NN", "LanguageModeling", "Captioning", "CaptionMetrics", "Synth", "ImageIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "glimpse-bench",

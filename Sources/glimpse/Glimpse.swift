@@ -6,6 +6,6 @@ struct Glimpse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "glimpse",
         abstract: "Image captioning with visual attention and recurrent language models, on the CPU.",
-        subcommands: [Demo.self, LanguageModelCommand.self]
+        subcommands: [CaptionCommand.self, AttentionCommand.self, CaptionTrainCommand.self, EvaluateCommand.self, ScoreCommand.self, SynthCommand.self, LanguageModelCommand.self, Demo.self]
     )
 }

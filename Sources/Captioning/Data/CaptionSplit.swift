@@ -12,6 +12,8 @@ public enum CaptionSplit: String, Sendable, CaseIterable, Codable {
     case test
     /// Karpathy's rest-of-validation images, usually trained on.
     case restval
+    /// Synthetic test scenes holding colour-shape pairs never seen in training (`glimpse synth --hold-out`).
+    case testCompositional = "test_compositional"
     /// No split information.
     case unknown
 }
