@@ -41,3 +41,29 @@ final class LinearAlgebraGradientTests: XCTestCase {
         }
     }
 }
+
+final class AttentionScoreGradientTests: XCTestCase {
+    /// The fused additive attention scores against finite differences (tanh: smooth), and values
+    /// and gradients against the same computation composed of separate ops (tanh and relu).
+    func testAdditiveAttentionScores() {
+        let inputs = [random([2, 5, 11], 80), random([2, 11], 81), random([1, 11], 82), random([1], 83)]
+        checkGradients(inputs, tolerance: 1e-2) {
+            additiveAttentionScores(projected: $0[0], query: $0[1], weight: $0[2], bias: $0[3], relu: false)
+        }
+        for relu in [false, true] {
+            let upstream = (0..<10).map { Float($0 % 3) - 1 }
+            for t in inputs { t.zeroGrad() }
+            additiveAttentionScores(projected: inputs[0], query: inputs[1], weight: inputs[2], bias: inputs[3], relu: relu).backward(gradient: upstream)
+            let fusedGrads = inputs.map { $0.gradValues! }
+            let fused = additiveAttentionScores(projected: inputs[0], query: inputs[1], weight: inputs[2], bias: inputs[3], relu: relu).values
+            for t in inputs { t.zeroGrad() }
+            let mixed = inputs[0] + inputs[1].reshaped([2, 1, 11])
+            let composedOut = (matmul(relu ? mixed.relu() : mixed.tanh(), inputs[2], transposeB: true) + inputs[3]).reshaped([2, 5])
+            composedOut.backward(gradient: upstream)
+            for (a, b) in zip(fused, composedOut.values) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+            for (i, t) in inputs.enumerated() {
+                for (a, b) in zip(fusedGrads[i], t.gradValues!) { XCTAssertEqual(a, b, accuracy: 1e-5, "relu \(relu) input \(i)") }
+            }
+        }
+    }
+}

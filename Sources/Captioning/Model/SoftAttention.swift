@@ -24,10 +24,8 @@ public final class SoftAttention: Layer {
     /// One step: the attention weights `[B, L]` and the context vector `[B, D]`.
     public func callAsFunction(features: Tensor, projectedFeatures: Tensor, hidden: Tensor) -> (alpha: Tensor, context: Tensor) {
         let b = features.shape[0], l = features.shape[1], d = features.shape[2]
-        let query = decoderAttention(hidden).reshaped([b, 1, -1])
-        let mixed = projectedFeatures + query
-        let activated = activation == .tanh ? mixed.tanh() : mixed.relu()
-        let scores = fullAttention(activated).reshaped([b, l])
+        let scores = additiveAttentionScores(projected: projectedFeatures, query: decoderAttention(hidden),
+                                             weight: fullAttention.weight, bias: fullAttention.bias, relu: activation == .relu)
         let alpha = scores.softmax(axis: 1)
         let context = matmul(alpha.reshaped([b, 1, l]), features).reshaped([b, d])
         return (alpha, context)

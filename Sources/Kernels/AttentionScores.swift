@@ -1,0 +1,60 @@
+/// Additive (Bahdanau / Show-Attend-Tell) attention scores in one pass:
+/// `scores[b, l] = bias + sum_a w[a] * act(P[b, l, a] + q[b, a])`, act tanh or relu.
+/// Shapes: `P [B, L, A]` (the projected features), `q [B, A]` (the projected hidden state),
+/// `w [A]`; `activated [B, L, A]` keeps `act(.)` for the backward.
+public func additiveAttentionForward(
+    projected: UnsafePointer<Float>, query: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: Float,
+    batch: Int, locations: Int, width: Int, relu: Bool,
+    activated: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>
+) {
+    for b in 0..<batch {
+        let q = query + b * width
+        for l in 0..<locations {
+            let row = (b * locations + l) * width
+            var sum = Float8()
+            var tail: Float = 0
+            var a = 0
+            while a + 8 <= width {
+                let pre = load8(projected + row + a) + load8(q + a)
+                let t = relu ? pre.replacing(with: 0, where: pre .< 0) : fastTanh(pre)
+                store8(t, activated + row + a)
+                sum.addProduct(t, load8(weight + a))
+                a += 8
+            }
+            while a < width {
+                let pre = projected[row + a] + q[a]
+                let t = relu ? max(pre, 0) : fastTanh(pre)
+                activated[row + a] = t
+                tail += t * weight[a]
+                a += 1
+            }
+            scores[b * locations + l] = bias + sum.sum() + tail
+        }
+    }
+}
+
+/// Backward of `additiveAttentionForward`, adding into each gradient given:
+/// `d = gradScores[b, l] * w[a] * act'(.)`; `gP[b, l, a] += d`; `gq[b, a] += sum_l d`;
+/// `gw[a] += sum_{b,l} gradScores[b, l] * act(.)`; `gBias += sum gradScores`.
+public func additiveAttentionBackward(
+    gradScores: UnsafePointer<Float>, activated: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    batch: Int, locations: Int, width: Int, relu: Bool,
+    gradProjected: UnsafeMutablePointer<Float>?, gradQuery: UnsafeMutablePointer<Float>?,
+    gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?
+) {
+    for b in 0..<batch {
+        for l in 0..<locations {
+            let g = gradScores[b * locations + l]
+            gradBias?[0] += g
+            let row = (b * locations + l) * width
+            for a in 0..<width {
+                let t = activated[row + a]
+                let derivative: Float = relu ? (t > 0 ? 1 : 0) : 1 - t * t
+                let d = g * weight[a] * derivative
+                gradProjected?[row + a] += d
+                gradQuery?[b * width + a] += d
+                gradWeight?[a] += g * t
+            }
+        }
+    }
+}
