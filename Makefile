@@ -5,14 +5,14 @@ BIN := .build/release
 
 .PHONY: demo test build bench deps clean
 
-## demo: install missing C libraries, build in release mode, run the end-to-end demo
+## demo: install missing C libraries, build in release mode, caption examples and sample text
 demo: build
-	$(BIN)/glimpse demo
+	@bash Scripts/demo.sh
 
 ## test: install missing C libraries, build in release mode, run every test
 test: deps
 	$(SWIFT) build --build-tests $(CONFIG)
-	$(SWIFT) test $(CONFIG) --skip-build
+	$(SWIFT) test $(CONFIG) --skip-build --disable-swift-testing
 
 ## build: release build of the glimpse and glimpse-bench executables
 build: deps

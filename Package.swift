@@ -51,9 +51,10 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "LanguageModelingTests", dependencies: ["LanguageModeling"]),
-        .testTarget(name: "CaptioningTests", dependencies: ["Captioning"]),
+        .testTarget(name: "CaptioningTests", dependencies: ["Captioning", "Synth", "ImageIO"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "FileOutput"]),
         .testTarget(name: "CaptionMetricsTests", dependencies: ["CaptionMetrics"]),
+        .testTarget(name: "GlimpseCLITests", dependencies: []),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "ImageIO"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,120 @@
+import Foundation
+import XCTest
+
+/// The `glimpse` executable as a user runs it: bad input ends in one clear message naming the
+/// file and a non-zero exit; a small end-to-end run trains, captions, draws attention and evaluates.
+final class CommandLineTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = root.appendingPathComponent(".build/release/glimpse").path
+    var scratch: String!
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            throw XCTSkip("\(Self.binary) is not built (run `swift build -c release` or `make test`)")
+        }
+        scratch = NSTemporaryDirectory() + "glimpse-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+    }
+
+    /// Runs glimpse with `arguments`; returns exit status and standard output + error.
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let path = scratch + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return path
+    }
+
+    func testEndToEndOnSyntheticScenesAndBadInputs() throws {
+        let data = scratch + "/shapes", model = scratch + "/model"
+        var r = try run(["synth", "--out", data, "--count", "24", "--side", "32", "--seed", "3", "--train-fraction", "0.75", "--val-fraction", "0.25"])
+        XCTAssertEqual(r.status, 0, r.output)
+        r = try run(["train", "--data", data, "--out", model, "--image-size", "32", "--epochs", "1", "--batch-size", "6",
+                     "--features", "16", "--embedding", "16", "--attention-size", "16", "--hidden", "32", "--min-word-count", "1"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("epoch 1: train loss"), r.output)
+        for file in ["config.json", "vocab.json", "weights.safetensors", "checkpoint.safetensors", "metrics.json", "log.jsonl", "training.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: model + "/" + file), "missing \(file)")
+        }
+        let image = data + "/images/000000.png"
+        r = try run(["caption", "--model", model, "--beam", "3", "--n-best", "2", "--json", image])
+        XCTAssertEqual(r.status, 0, r.output)
+        let json = try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [[String: Any]]
+        XCTAssertEqual((json?.first?["captions"] as? [Any])?.count, 2)
+        r = try run(["attention", "--model", model, image, "--out", scratch + "/attention"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: scratch + "/attention/grid.png"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: scratch + "/attention/alphas.json"))
+        r = try run(["score", "--model", model, image, "a small red circle"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("log-probability"), r.output)
+        r = try run(["evaluate", "--model", model, "--data", data, "--split", "val"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("CIDEr") && r.output.contains("entirely true of their scene"), r.output)
+
+        // Bad inputs: one clear message naming the file, non-zero exit.
+        let notImage = write("photo.png", Array("just text".utf8))
+        r = try run(["caption", "--model", model, notImage])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.output.contains("photo.png") && r.output.contains("not an image"), r.output)
+        r = try run(["caption", "--model", scratch + "/nowhere", image])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.output.contains("nowhere/config.json") && r.output.contains("missing"), r.output)
+        // A truncated checkpoint.
+        let weights = model + "/weights.safetensors"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: weights))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: weights))
+        r = try run(["caption", "--model", model, image])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.output.contains("weights.safetensors"), r.output)
+        // A checkpoint of another shape (config says another hidden size).
+        try bytes.write(to: URL(fileURLWithPath: weights))
+        var config = try String(contentsOfFile: model + "/config.json", encoding: .utf8)
+        config = config.replacingOccurrences(of: "\"hiddenSize\" : 32", with: "\"hiddenSize\" : 40")
+        try config.write(toFile: model + "/config.json", atomically: true, encoding: .utf8)
+        r = try run(["caption", "--model", model, image])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.output.contains("shape"), r.output)
+    }
+
+    func testLanguageModelCommandsAndBadText() throws {
+        let text = write("corpus.txt", Array(String(repeating: "the cat sat on the mat.\n", count: 60).utf8))
+        let model = scratch + "/lm"
+        var r = try run(["lm", "train", text, "--out", model, "--hidden", "16", "--layers", "1", "--embedding", "8",
+                         "--epochs", "2", "--seq-length", "16", "--batch-size", "4"])
+        XCTAssertEqual(r.status, 0, r.output)
+        r = try run(["lm", "sample", "--model", model, "--length", "40", "--seed", "1", "--prime", "the "])
+        XCTAssertEqual(r.status, 0, r.output)
+        let again = try run(["lm", "sample", "--model", model, "--length", "40", "--seed", "1", "--prime", "the "])
+        XCTAssertEqual(r.output, again.output, "a seeded sample must repeat")
+        r = try run(["lm", "score", "--model", model, "--json", "the cat"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("perplexity"), r.output)
+        r = try run(["lm", "neurons", "--model", model, "--text", text, "--out", scratch + "/n.html", "--max-chars", "100"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: scratch + "/n.png"))
+        let bad = write("latin1.txt", [0x63, 0x61, 0x66, 0xE9, 0x0A])
+        r = try run(["lm", "train", bad, "--out", scratch + "/x"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.output.contains("latin1.txt") && r.output.contains("not UTF-8"), r.output)
+        let empty = write("empty.txt", [])
+        r = try run(["lm", "train", empty, "--out", scratch + "/y"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.output.contains("empty.txt") && r.output.contains("empty"), r.output)
+    }
+}
