@@ -45,7 +45,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "glimpse-bench",
-            dependencies: ["NN", "Kernels", "CBLAS"]
+            dependencies: ["NN", "Kernels", "CBLAS", "ImageIO", "Captioning"]
         ),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),

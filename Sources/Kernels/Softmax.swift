@@ -67,8 +67,18 @@ public func crossEntropyForward(
         let p = probabilities + r * classes
         var m = -Float.infinity
         for c in 0..<classes { m = max(m, row[c]) }
-        var sum: Float = 0
-        for c in 0..<classes { let e = Foundation.exp(row[c] - m); p[c] = e; sum += e }
+        // p = exp(row - m), eight lanes at a time.
+        var sums = Float8()
+        var c = 0
+        let shift = Float8(repeating: m)
+        while c + 8 <= classes {
+            let e = fastExp(load8(row + c) - shift)
+            store8(e, p + c)
+            sums += e
+            c += 8
+        }
+        var sum = sums.sum()
+        while c < classes { let e = fastExp(row[c] - m); p[c] = e; sum += e; c += 1 }
         let inv = 1 / sum
         for c in 0..<classes { p[c] *= inv }
         let t = targets[r]

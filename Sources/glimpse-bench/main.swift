@@ -5,7 +5,7 @@ import Kernels
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
     print("""
-    usage: glimpse-bench [--json] [--only sgemm|conv|rnn]
+    usage: glimpse-bench [--json] [--only sgemm|conv|rnn|images]
       --json   one JSON object per line: {"benchmark", "metric", "value", "unit"}
       --only   run one group of benchmarks
     """)
@@ -20,3 +20,4 @@ let wanted = { (group: String) -> Bool in only == nil || only == group }
 if wanted("sgemm") || wanted("conv") { benchmarkSgemm(report) }
 if wanted("conv") { benchmarkEncoderConvolutions(report) }
 if wanted("rnn") { benchmarkRecurrent(report) }
+if wanted("images") { benchmarkImages(report) }
