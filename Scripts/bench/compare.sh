@@ -3,7 +3,7 @@
 # glimpse-bench --json, then the PyTorch scripts of this folder with the same configurations,
 # then a table of Glimpse / PyTorch ratios. PyTorch (CPU build) is installed only for this run,
 # into a virtualenv outside the repository ($GLIMPSE_TORCH_VENV, default ~/.cache/glimpse-torch).
-#   usage: Scripts/bench/compare.sh [rnn|conv|all]
+#   usage: Scripts/bench/compare.sh [rnn|captioner|all]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 group="${1:-rnn}"
@@ -15,11 +15,19 @@ if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
 fi
 swift build -c release --product glimpse-bench >&2
 out="$(mktemp -d)"
-only=()
-[ "$group" != "all" ] && only=(--only "$group")
-.build/release/glimpse-bench --json "${only[@]}" | tee "$out/glimpse.jsonl" >&2
+: > "$out/glimpse.jsonl"; : > "$out/pytorch.jsonl"
+run_glimpse() { .build/release/glimpse-bench --json --only "$1" | tee -a "$out/glimpse.jsonl" >&2; }
+run_torch() { "$venv/bin/python" "$@" | tee -a "$out/pytorch.jsonl" >&2; }
 case "$group" in
-    rnn|all) "$venv/bin/python" Scripts/bench/pytorch_recurrent.py | tee "$out/pytorch.jsonl" >&2 ;;
-    *) : > "$out/pytorch.jsonl" ;;
+    rnn) run_glimpse rnn; run_torch Scripts/bench/pytorch_recurrent.py ;;
+    captioner)
+        # Training and decoding in separate processes, so each peak memory is the training's own.
+        run_glimpse captioner-train; run_torch Scripts/bench/pytorch_captioner.py train
+        run_glimpse captioner-decode; run_torch Scripts/bench/pytorch_captioner.py decode ;;
+    all)
+        run_glimpse sgemm; run_glimpse conv; run_glimpse rnn; run_torch Scripts/bench/pytorch_recurrent.py
+        run_glimpse captioner-train; run_torch Scripts/bench/pytorch_captioner.py train
+        run_glimpse captioner-decode; run_torch Scripts/bench/pytorch_captioner.py decode ;;
+    *) run_glimpse "$group" ;;
 esac
 python3 Scripts/bench/ratio_table.py "$out/glimpse.jsonl" "$out/pytorch.jsonl"

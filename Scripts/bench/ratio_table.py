@@ -1,4 +1,5 @@
-"""Prints Glimpse / PyTorch ratios for the benchmarks both JSON-lines files name (higher is better for Glimpse)."""
+"""Prints how many times better Glimpse is than PyTorch for each benchmark both JSON-lines files name:
+Glimpse / PyTorch for rates, PyTorch / Glimpse for times and memory (above 1: Glimpse is ahead)."""
 import json
 import sys
 
@@ -20,4 +21,7 @@ for key in sorted(glimpse):
     if key not in pytorch:
         continue
     g, p = glimpse[key]["value"], pytorch[key]["value"]
-    print(f"{key[0]:40} {key[1]:24} {g:12.1f} {p:12.1f} {g / p:6.2f}x")
+    unit = glimpse[key]["unit"]
+    # For times and memory lower is better: the ratio is PyTorch / Glimpse (speed-up).
+    ratio = p / g if unit in ("ms", "MB") else g / p
+    print(f"{key[0]:40} {key[1]:24} {g:12.1f} {p:12.1f} {ratio:6.2f}x")

@@ -5,7 +5,7 @@ import Kernels
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
     print("""
-    usage: glimpse-bench [--json] [--only sgemm|conv|rnn|images]
+    usage: glimpse-bench [--json] [--only sgemm|conv|rnn|images|captioner|captioner-train|captioner-decode]
       --json   one JSON object per line: {"benchmark", "metric", "value", "unit"}
       --only   run one group of benchmarks
     """)
@@ -21,3 +21,6 @@ if wanted("sgemm") || wanted("conv") { benchmarkSgemm(report) }
 if wanted("conv") { benchmarkEncoderConvolutions(report) }
 if wanted("rnn") { benchmarkRecurrent(report) }
 if wanted("images") { benchmarkImages(report) }
+if wanted("captioner") { benchmarkCaptioner(report, group: "all") }
+if only == "captioner-train" { benchmarkCaptioner(report, group: "train") }
+if only == "captioner-decode" { benchmarkCaptioner(report, group: "decode") }
