@@ -72,6 +72,15 @@ func forEachBroadcast(
     }
 }
 
+/// Whether `shape` (without leading 1s) is the trailing part of `outputShape`, so the operand is one
+/// row repeated over the leading axes.
+@inline(__always)
+func isTrailingRow(_ shape: [Int], of outputShape: [Int]) -> Bool {
+    let trimmed = shape.drop { $0 == 1 }
+    guard !trimmed.isEmpty, trimmed.count <= outputShape.count else { return false }
+    return Array(outputShape.suffix(trimmed.count)) == Array(trimmed)
+}
+
 /// `out = a (op) b` with broadcasting; `aShape` and `bShape` broadcast to `outputShape`.
 /// Same-shape and scalar operands take a flat fast path.
 public func binaryForward(
@@ -96,6 +105,19 @@ public func binaryForward(
         for i in 0..<count { out[i] = op.apply(a[i], s) }
         return
     }
+    if aCount == count && isTrailingRow(bShape, of: outputShape) {
+        // A row vector repeated over the leading axes (a bias): one tight loop per row.
+        for r in 0..<(count / bCount) {
+            let ar = a + r * bCount, o = out + r * bCount
+            switch op {
+            case .add: for j in 0..<bCount { o[j] = ar[j] + b[j] }
+            case .subtract: for j in 0..<bCount { o[j] = ar[j] - b[j] }
+            case .multiply: for j in 0..<bCount { o[j] = ar[j] * b[j] }
+            case .divide: for j in 0..<bCount { o[j] = ar[j] / b[j] }
+            }
+        }
+        return
+    }
     let aStrides = broadcastStrides(aShape, to: outputShape)
     let bStrides = broadcastStrides(bShape, to: outputShape)
     forEachBroadcast(outputShape, aStrides, bStrides) { o, i, j in
@@ -116,6 +138,19 @@ public func binaryBackward(
     let bStrides = broadcastStrides(bShape, to: outputShape)
     let count = outputShape.reduce(1, *)
     let sameShape = aShape.reduce(1, *) == count && bShape.reduce(1, *) == count
+    let bCount = bShape.reduce(1, *)
+    if (op == .add || op == .subtract) && aShape.reduce(1, *) == count && bCount < count && isTrailingRow(bShape, of: outputShape) {
+        // The gradient of a repeated row (a bias) is the column sum of the output gradient.
+        let sign: Float = op == .add ? 1 : -1
+        if let gradA { for i in 0..<count { gradA[i] += gradOutput[i] } }
+        if let gradB {
+            for r in 0..<(count / bCount) {
+                let g = gradOutput + r * bCount
+                for j in 0..<bCount { gradB[j] += sign * g[j] }
+            }
+        }
+        return
+    }
     switch op {
     case .add, .subtract:
         let sign: Float = op == .add ? 1 : -1
