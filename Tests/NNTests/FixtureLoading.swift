@@ -73,14 +73,17 @@ struct FixtureFile {
     }
 }
 
-/// The worst element violating `|actual - expected| <= tolerance * max(1, |expected|)`, or nil if
-/// all are within tolerance. A NaN on one side only is a violation; counts must match.
+/// The worst element violating `|actual - expected| <= tolerance * max(|expected|, scale)`, scale the
+/// largest magnitude in `expected` (at least 1e-3), or nil if all are within tolerance. A NaN on one side only is a violation; counts must match.
 func worstMismatch(_ actual: [Float], _ expected: [Float], tolerance: Float) -> (index: Int, error: Float)? {
     guard actual.count == expected.count else { return (index: -1, error: .infinity) }
     var worst: (index: Int, error: Float)?
+    // Relative to the element and to the tensor's largest value (or 1e-3, whichever is larger), so a
+    // gradient of magnitude 1e-2 is held to its own scale rather than to an absolute floor of 1.
+    let scale = max(expected.map { $0.isNaN ? 0 : abs($0) }.max() ?? 0, 1e-3)
     for i in 0..<actual.count {
         let a = actual[i], b = expected[i]
-        let error: Float = (a.isNaN || b.isNaN) ? (a.isNaN && b.isNaN ? 0 : .infinity) : abs(a - b) / max(1, abs(b))
+        let error: Float = (a.isNaN || b.isNaN) ? (a.isNaN && b.isNaN ? 0 : .infinity) : abs(a - b) / max(abs(b), scale)
         if !(error <= tolerance) && (worst == nil || error > worst!.error) { worst = (i, error) }
     }
     return worst
@@ -150,11 +153,13 @@ final class FixtureLoadingTests: XCTestCase {
     }
 
     func testToleranceRule() {
-        // Relative above 1, absolute below 1.
+        // Relative to the element, or to the tensor's scale for small elements.
         XCTAssertNil(worstMismatch([100.0005], [100], tolerance: 1e-5))
         XCTAssertEqual(worstMismatch([100.01], [100], tolerance: 1e-5)?.index, 0)
-        XCTAssertNil(worstMismatch([0.000005], [0], tolerance: 1e-5))
+        XCTAssertNil(worstMismatch([0.000005, 1], [0, 1], tolerance: 1e-5))
         XCTAssertEqual(worstMismatch([1, 0.0001], [1, 0], tolerance: 1e-5)?.index, 1)
+        // A small tensor is held to its own scale: a 1% error in a 0.01-sized gradient fails.
+        XCTAssertEqual(worstMismatch([0.0101, 0.005], [0.01, 0.005], tolerance: 1e-4)?.index, 0)
         XCTAssertEqual(worstMismatch([0, .nan], [0, 0], tolerance: 1e-5)?.index, 1)
         XCTAssertNotNil(worstMismatch([1, 2], [1], tolerance: 1e-5))
         // The worst of several violations is reported.
