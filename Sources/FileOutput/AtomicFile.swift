@@ -13,7 +13,9 @@ import Darwin
 /// failure the temporary file is removed and the destination is untouched.
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically (see the type's description). New files get mode 0666 minus the umask.
-    public static func write<Bytes: ContiguousBytes>(bytes: Bytes, to path: String) throws(FileWriteError) {
+    /// With `durable: false` the `fsync` calls are left out (the file still appears whole or not at
+    /// all); a writer of many files then makes them durable together with one `sync()`.
+    public static func write<Bytes: ContiguousBytes>(bytes: Bytes, to path: String, durable: Bool = true) throws(FileWriteError) {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -38,7 +40,7 @@ public enum AtomicFile {
                 written += count
             }
         }
-        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
+        if durable && failure == 0 && fsync(descriptor) != 0 { failure = errno }
         if close(descriptor) != 0 && failure == 0 { failure = errno }
         if failure == 0 && rename(temporary, path) != 0 { failure = errno }
         if failure != 0 {
@@ -46,6 +48,7 @@ public enum AtomicFile {
             throw FileWriteError(path: path, reason: String(cString: strerror(failure)))
         }
         // Make the rename itself durable; a failure here does not undo the write, so it is not reported.
+        guard durable else { return }
         let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
         if folderDescriptor >= 0 {
             _ = fsync(folderDescriptor)

@@ -1,3 +1,4 @@
+import FileOutput
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -16,30 +17,10 @@ import Darwin
 enum BatchFileWriter {
     /// Writes `bytes` to `path` through a temporary file and `rename(2)`, without `fsync`.
     static func write(bytes: [UInt8], to path: String) throws(SynthError) {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporary = "\(folder).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else { throw SynthError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let count = systemWrite(descriptor, raw.baseAddress! + written, raw.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                written += count
-            }
-        }
-        if close(descriptor) != 0 && failure == 0 { failure = errno }
-        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw SynthError.writeFailed(path: path, reason: String(cString: strerror(failure)))
+        do {
+            try AtomicFile.write(bytes: bytes, to: path, durable: false)
+        } catch {
+            throw SynthError.writeFailed(path: path, reason: error.reason)
         }
     }
 
@@ -47,9 +28,4 @@ enum BatchFileWriter {
     static func flush() {
         sync()
     }
-}
-
-/// `write(2)`, reachable from inside `BatchFileWriter` (whose own `write` would shadow it).
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, buffer, count)
 }
