@@ -21,6 +21,7 @@ public func gemm(
     threads: Int = kernelWorkers
 ) {
     if m == 0 || n == 0 { return }
+    _ = kernelWorkers   // puts OpenBLAS in single-threaded mode before its first product
     let workers = min(threads, 2 * m * n * k / parallelGemmFlops + 1)
     if workers > 1 {
         let splitRows = m >= n

@@ -43,7 +43,9 @@ public final class RecurrentStepper {
         nextHidden = Buffer(count: hidden)
         self.gates = Buffer(count: gates * hidden)
         hiddenGates = Buffer(count: gates * hidden)
-        workers = hidden >= 64 ? min(kernelWorkers, hidden / 32) : 1
+        // Waking another core costs tens of microseconds (GCD), more than a step of a few hundred
+        // units takes, so only large layers are split.
+        workers = hidden >= 1024 ? min(kernelWorkers, hidden / 256) : 1
     }
 
     /// Sets every state to zero.
