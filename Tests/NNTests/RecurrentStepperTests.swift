@@ -21,7 +21,8 @@ final class RecurrentStepperTests: XCTestCase {
         // Feeding the input vector, and feeding precomputed first-layer gates, agree with the sequence op.
         let table = stepper.inputGateTable(for: x.reshaped([steps, inputSize]))
         let width = table.count / steps
-        for usingTable in [false, true] {
+        for (usingTable, workers) in [(false, 1), (true, 1), (false, 2), (true, 3)] {
+            stepper.workers = workers
             stepper.reset()
             for s in 0..<steps {
                 let out: UnsafePointer<Float>
@@ -31,7 +32,7 @@ final class RecurrentStepperTests: XCTestCase {
                     out = stepper.step(input: x.data + s * inputSize)
                 }
                 for j in 0..<hidden {
-                    XCTAssertEqual(out[j], expected[s * hidden + j], accuracy: 1e-5, "\(gru ? "GRU" : "LSTM") layers \(layers) hidden \(hidden) table \(usingTable) step \(s) unit \(j)")
+                    XCTAssertEqual(out[j], expected[s * hidden + j], accuracy: 1e-5, "\(gru ? "GRU" : "LSTM") layers \(layers) hidden \(hidden) table \(usingTable) workers \(workers) step \(s) unit \(j)")
                 }
             }
         }

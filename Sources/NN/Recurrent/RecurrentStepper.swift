@@ -14,7 +14,8 @@ public final class RecurrentStepper {
     public let layerCount: Int, hiddenSize: Int, inputSize: Int
     let weightIH: [Tensor], weightHH: [Tensor], biasIH: [Tensor?], biasHH: [Tensor?]
     let hidden: [Buffer], cell: [Buffer], nextHidden: Buffer, gates: Buffer, hiddenGates: Buffer
-    let workers: Int
+    /// Cores a step's units are split over (1 below 1024 units; settable).
+    public var workers: Int
 
     /// A stepper over an LSTM stack (one direction; the weights are read live, not copied).
     public convenience init(_ lstm: LSTM) {
