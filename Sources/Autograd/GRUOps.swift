@@ -18,8 +18,8 @@ public func gruSequence(
     expectShape(h0, [B, H], "h0", op)
     let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
     let BH = B * H
-    let inputGates = Buffer(count: T * B * G), hiddenGates = Buffer(count: T * B * G)
-    let hs = Buffer(count: (T + 1) * BH)
+    let inputGates = Buffer(uninitializedCount: T * B * G), hiddenGates = Buffer(uninitializedCount: T * B * G)
+    let hs = Buffer(uninitializedCount: (T + 1) * BH)
     projectInputs(x, weight: weightIH, biasA: biasIH, biasB: nil, into: inputGates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)

@@ -22,8 +22,9 @@ public func lstmSequence(
     expectShape(h0, [B, H], "h0", op); expectShape(c0, [B, H], "c0", op)
     let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
     let BH = B * H
-    let gates = Buffer(count: T * B * G)
-    let hs = Buffer(count: (T + 1) * BH), cs = Buffer(count: (T + 1) * BH), cellOutput = Buffer(count: T * BH)
+    let gates = Buffer(uninitializedCount: T * B * G)
+    let hs = Buffer(uninitializedCount: (T + 1) * BH), cs = Buffer(uninitializedCount: (T + 1) * BH)
+    let cellOutput = Buffer(uninitializedCount: T * BH)
     projectInputs(x, weight: weightIH, biasA: biasIH, biasB: biasHH, into: gates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
     cs.pointer.update(from: c0.data, count: BH)

@@ -176,8 +176,13 @@ func projectionBackward(
         gemm(transposeA: true, transposeB: false, m: gates, n: width, k: rows,
              a: gradPre, lda: gates, b: states, ldb: width, beta: 1, c: weightHH.gradientBuffer(), ldc: width)
     }
-    for bias in [biasIH, biasHH] {
-        if let bias, bias.requiresGrad { addColumnSums(gradPre, rows: rows, columns: gates, into: bias.gradientBuffer()) }
+    // Both biases receive the same column sums: compute them once.
+    let biases = [biasIH, biasHH].compactMap { $0 }.filter(\.requiresGrad)
+    if let first = biases.first {
+        let sums = Buffer(count: gates)
+        addColumnSums(gradPre, rows: rows, columns: gates, into: sums.pointer)
+        accumulate(sums.pointer, into: first.gradientBuffer(), count: gates)
+        for other in biases.dropFirst() { accumulate(sums.pointer, into: other.gradientBuffer(), count: gates) }
     }
     if x.requiresGrad {
         gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: gates,
