@@ -117,4 +117,30 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.output.contains("empty.txt") && r.output.contains("empty"), r.output)
     }
+
+    /// Ctrl-C during training saves a checkpoint and exits cleanly (status 130); `--resume` continues.
+    func testInterruptSavesAndResumeContinues() throws {
+        let text = write("corpus.txt", Array(String(repeating: "a quick brown fox jumps over the lazy dog.\n", count: 400).utf8))
+        let model = scratch + "/lm"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["lm", "train", text, "--out", model, "--hidden", "64", "--layers", "2", "--embedding", "16",
+                             "--epochs", "500", "--seq-length", "32", "--batch-size", "8"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        // Wait for the first finished epoch (a checkpoint exists), then interrupt.
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: model + "/checkpoint.safetensors") && Date() < deadline { usleep(50_000) }
+        usleep(200_000)
+        process.interrupt()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, output)
+        XCTAssertTrue(output.contains("interrupted"), output)
+        let resumed = try run(["lm", "train", text, "--out", model, "--resume", "--epochs", "3"])
+        XCTAssertEqual(resumed.status, 0, resumed.output)
+        XCTAssertTrue(resumed.output.contains("resuming"), resumed.output)
+    }
 }
