@@ -101,7 +101,7 @@ public func lstmStepForward(
     }
 }
 
-/// Backward of `lstmStepForward` for the rows where `active` is nil or true.
+/// Backward of `lstmStepForward` for `batch` rows (the caller passes only the rows that are active at this step).
 /// In: activated `gates`, `cPrev`, `cellOutput`, `gradH` (total gradient reaching h), `gradC`
 /// (gradient reaching c from the next step). Out: `gradGates [B, 4H]` (pre-activation gradients),
 /// `gradC` overwritten with the gradient reaching `cPrev`:

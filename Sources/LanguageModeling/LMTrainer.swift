@@ -82,7 +82,13 @@ public final class LMTrainer {
             let (restored, tensors) = try LMCheckpoint.load(from: folder.checkpointPath, model: model, optimizer: optimizer)
             state = restored
             if let p = restored.plateau { plateau?.restore(learningRate: restored.learningRate, best: p.best, badSteps: p.badSteps, cooldownLeft: p.cooldownLeft) }
-            if !tensors.isEmpty { states = StackStates(restoring: tensors, like: states) }
+            if !tensors.isEmpty {
+                let expected = states.tensors.map(\.shape)
+                guard tensors.map(\.shape) == expected else {
+                    throw SafetensorsError(path: folder.checkpointPath, reason: "checkpoint holds hidden states of shapes \(tensors.map(\.shape)), expected \(expected)")
+                }
+                states = StackStates(restoring: tensors, like: states)
+            }
             epochs = (try? folder.readJSON(LMTrainingResult.self, from: folder.metricsPath))?.epochs ?? []
             report("resuming \(folder.path) after epoch \(state.epoch), batch \(state.nextBatch)")
         } else if resume {
@@ -143,9 +149,16 @@ public final class LMTrainer {
                     state.seconds = elapsed()
                     try saveCheckpoint(states)
                 }
-                if options.timeLimit > 0 && elapsed() >= options.timeLimit {
-                    stoppedBecause = String(format: "time limit of %.0f s reached in epoch %d", options.timeLimit, epoch)
-                    break
+                if options.timeLimit > 0 && elapsed() >= options.timeLimit && state.nextBatch < train.batchCount {
+                    // Stop like an interrupt: the epoch is not finished, so nothing advances; a resumed
+                    // run continues with its next batch. Without best weights yet, keep these.
+                    state.seconds = elapsed()
+                    try saveCheckpoint(states)
+                    if state.bestEpoch == 0 {
+                        try model.saveWeights(to: folder.weightsPath, metadata: ["epoch": "\(epoch) (partial)", "validation_loss": "\(evaluate())"])
+                    }
+                    stoppedBecause = String(format: "time limit of %.0f s reached in epoch %d, batch %d; resume with --resume", options.timeLimit, epoch, state.nextBatch)
+                    break training
                 }
             }
             let epochSeconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9

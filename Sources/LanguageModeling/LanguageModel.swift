@@ -16,6 +16,14 @@ public struct LMConfiguration: Codable, Equatable, Sendable {
     public var dropout: Float
     public var vocabularySize: Int
 
+    /// Checks the sizes (a hand-edited or corrupt `config.json`); `path` names it in the error.
+    public func validate(path: String) throws {
+        guard layers >= 1, hidden >= 1, embedding >= 1, vocabularySize >= 2 else {
+            throw ModelFolderError(path: path, reason: "has a size that is not positive (or a vocabulary below 2)")
+        }
+        guard (0..<1).contains(dropout) else { throw ModelFolderError(path: path, reason: "has dropout \(dropout), not in [0, 1)") }
+    }
+
     public init(level: TokenLevel, cell: CellKind, layers: Int, hidden: Int, embedding: Int, dropout: Float, vocabularySize: Int) {
         self.level = level; self.cell = cell; self.layers = layers; self.hidden = hidden
         self.embedding = embedding; self.dropout = dropout; self.vocabularySize = vocabularySize

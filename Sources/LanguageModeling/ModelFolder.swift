@@ -8,6 +8,7 @@ extension ModelFolder {
         guard configuration.kind == "language-model" else {
             throw ModelFolderError(path: configPath, reason: "describes a \(configuration.kind), not a language model")
         }
+        try configuration.validate(path: configPath)
         let vocabulary = try LMVocabulary(contentsOf: vocabularyPath)
         guard vocabulary.count == configuration.vocabularySize else {
             throw ModelFolderError(path: vocabularyPath, reason: "has \(vocabulary.count) tokens but config.json says \(configuration.vocabularySize)")

@@ -22,6 +22,10 @@ struct AttentionCommand: ParsableCommand {
     @Option(name: .customLong("panel-size"), help: "Side of each overlay panel in pixels.")
     var panelSize = 192
 
+    func validate() throws {
+        guard panelSize >= 16 else { throw ValidationError("--panel-size must be at least 16 pixels") }
+    }
+
     func run() throws {
         let (captioner, vocabulary, _) = try model.load()
         let preprocessor = ImagePreprocessor(configuration: captioner.configuration)

@@ -92,6 +92,17 @@ struct CaptionTrainCommand: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be positive") }
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
         if let format, CaptionFormat(rawValue: format) == nil { throw ValidationError("--format is one of \(CaptionFormat.namesForMessages)") }
+        guard features > 0, embedding > 0, attentionSize > 0, hidden > 0 else {
+            throw ValidationError("--features, --embedding, --attention-size and --hidden must be positive")
+        }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        guard encoderLearningRate > 0, decoderLearningRate > 0 else { throw ValidationError("--encoder-lr and --decoder-lr must be positive") }
+        guard alphaC >= 0, gradientClip >= 0 else { throw ValidationError("--alpha-c and --grad-clip must not be negative") }
+        guard minimumWordCount >= 1, maximumCaptionLength >= 1 else { throw ValidationError("--min-word-count and --max-caption-length must be at least 1") }
+        guard patience >= 0, validationBeam >= 1, validationImages >= 0 else {
+            throw ValidationError("--patience and --val-images must not be negative, --val-beam at least 1")
+        }
+        if let timeLimit, timeLimit < 0 { throw ValidationError("--time-limit must not be negative") }
     }
 
     func run() throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CaptionMetrics
 import Captioning
 import Foundation
+import ImageIO
 import NN
 import Synth
 
@@ -31,6 +32,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Force the dataset format.")
     var format: String?
 
+    func validate() throws {
+        if let format, CaptionFormat(rawValue: format) == nil { throw ValidationError("--format is one of \(CaptionFormat.namesForMessages)") }
+        guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
+    }
+
     func run() throws {
         guard let wanted = CaptionSplit(rawValue: split) else { throw ValidationError("--split is train, val, test or test_compositional") }
         let dataset = try CaptionDatasetReader(format: format.flatMap(CaptionFormat.init(rawValue:))).read(from: data)
@@ -57,8 +63,14 @@ struct EvaluateCommand: ParsableCommand {
                 sceneScores = SceneCaptionScores()
             }
             let start = Date()
+            var unreadable: [Int] = []
             for (n, image) in images.enumerated() {
-                let square = try preprocessor.squareImage(contentsOf: base + "/" + image.relativePath)
+                let square: ImageIO.Image
+                do { square = try preprocessor.squareImage(contentsOf: base + "/" + image.relativePath) } catch {
+                    print("skipped: \(error)")
+                    unreadable.append(image.imageID)
+                    continue
+                }
                 let features = withoutGradient { captioner.encoder(preprocessor.tensor(for: square)) }
                 let best = decoder.beamSearch(features: features, beamSize: decoding.beam, maximumLength: decoding.maximumLength,
                                               lengthNormalized: decoding.lengthNormalized)[0]
@@ -68,6 +80,12 @@ struct EvaluateCommand: ParsableCommand {
                     sceneScores?.add(words: words, alphas: Array(best.alphas.prefix(words.count)), scene: scene, side: captioner.configuration.imageSize)
                 }
                 if (n + 1) % 200 == 0 { print("captioned \(n + 1)/\(images.count) images"); fflush(nil) }
+            }
+            if !unreadable.isEmpty {
+                let skipped = Set(unreadable)
+                images = images.filter { !skipped.contains($0.imageID) }
+                print("\(unreadable.count) image(s) could not be read and were left out")
+                guard !images.isEmpty else { throw ValidationError("no image of split \(split) could be read") }
             }
             print(String(format: "captioned %d images in %.1f s (beam %d)", images.count, Date().timeIntervalSince(start), decoding.beam))
             let out = writeResults ?? folder + "/results_\(split).json"

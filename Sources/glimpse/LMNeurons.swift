@@ -27,6 +27,11 @@ struct LMNeurons: ParsableCommand {
     @Option(name: .customLong("max-chars"), help: "Read at most this many characters of the text.")
     var maxCharacters = 2000
 
+    func validate() throws {
+        guard maxCharacters >= 1, count >= 1 else { throw ValidationError("--max-chars and --count must be at least 1") }
+        if let layer, layer < 0 { throw ValidationError("--layer must not be negative") }
+    }
+
     func run() throws {
         let (lm, vocabulary) = try ModelFolder(try model.resolve()).loadLanguageModel()
         let corpus = try TextCorpus(path: text)

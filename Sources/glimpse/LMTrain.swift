@@ -97,6 +97,14 @@ struct LMTrain: ParsableCommand {
         guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive") }
         guard validationFraction > 0 && validationFraction < 1 else { throw ValidationError("--val-fraction must be in (0, 1)") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        guard plateau == 0 || (plateau > 0 && plateau < 1) else { throw ValidationError("--lr-plateau must be 0 (off) or in (0, 1)") }
+        guard decay > 0 else { throw ValidationError("--lr-decay must be positive") }
+        guard decayAfter >= 0, patience >= 0, checkpointEvery >= 0, gradientClip >= 0, initRange >= 0 else {
+            throw ValidationError("--lr-decay-after, --patience, --checkpoint-every, --grad-clip and --init-range must not be negative")
+        }
+        if let maximumVocabulary, maximumVocabulary < 2 { throw ValidationError("--max-vocab must be at least 2") }
+        guard minimumCount >= 1 else { throw ValidationError("--min-count must be at least 1") }
+        if let timeLimit, timeLimit < 0 { throw ValidationError("--time-limit must not be negative") }
     }
 
     func run() throws {

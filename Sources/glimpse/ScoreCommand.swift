@@ -21,7 +21,8 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let (captioner, vocabulary, _) = try model.load()
         let preprocessor = ImagePreprocessor(configuration: captioner.configuration)
-        let features = withoutGradient { captioner.encoder(preprocessor.tensor(for: try! preprocessor.squareImage(contentsOf: image))) }
+        let square = try preprocessor.squareImage(contentsOf: image)
+        let features = withoutGradient { captioner.encoder(preprocessor.tensor(for: square)) }
         let words = CaptionTokenizer().tokenize(caption)
         guard !words.isEmpty else { throw ValidationError("the caption has no words") }
         let tokens = words.map { Int32(vocabulary.id(of: $0)) } + [Int32(Vocabulary.endID)]

@@ -1,3 +1,5 @@
+import NN
+
 /// The nonlinearity inside the attention scorer: `e_i = w . act(W a_i + U h)`.
 public enum AttentionActivation: String, Codable, Sendable, CaseIterable {
     case tanh, relu
@@ -27,6 +29,19 @@ public struct CaptionerConfiguration: Codable, Equatable, Sendable {
     public var squareMode = "squash"
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
+
+    /// Checks the sizes and preprocessing (a hand-edited or corrupt `config.json`); `path` names it in the error.
+    public func validate(path: String) throws {
+        func fail(_ reason: String) -> ModelFolderError { ModelFolderError(path: path, reason: reason) }
+        guard [featureSize, embeddingSize, attentionSize, hiddenSize, vocabularySize].allSatisfy({ $0 > 0 }) else { throw fail("has a size that is not positive") }
+        guard vocabularySize > 4 else { throw fail("has a vocabulary of \(vocabularySize) words, fewer than the 4 special tokens and one word") }
+        guard imageSize >= 8 && imageSize % 8 == 0 else { throw fail("has imageSize \(imageSize), not a positive multiple of 8") }
+        guard mean.count == 3, standardDeviation.count == 3, standardDeviation.allSatisfy({ $0 > 0 }) else {
+            throw fail("needs 3 means and 3 positive standard deviations")
+        }
+        guard (0..<1).contains(dropout) else { throw fail("has dropout \(dropout), not in [0, 1)") }
+        guard ["squash", "fill"].contains(squareMode) else { throw fail("has squareMode '\(squareMode)', not squash or fill") }
+    }
 
     /// Attention locations per image.
     public var locations: Int { (imageSize / 8) * (imageSize / 8) }

@@ -101,7 +101,14 @@ public final class CaptionTrainer {
                     report(String(format: "epoch %d/%d  step %d/%d  loss %.4f  %.1f images/s  %@ left", epoch, options.epochs, state.nextBatch,
                                   order.count, state.lossSum / Double(state.lossCount), rate, formatDuration(left)))
                 }
-                if options.timeLimit > 0 && elapsed() >= options.timeLimit { stoppedBecause = "time limit reached in epoch \(epoch)"; break }
+                if options.timeLimit > 0 && elapsed() >= options.timeLimit && state.nextBatch < order.count {
+                    // Stop like an interrupt: nothing advances, a resumed run continues with the next batch.
+                    state.seconds = elapsed()
+                    try saveCheckpoint()
+                    if state.bestEpoch == 0 { try model.saveWeights(to: folder.weightsPath, metadata: ["epoch": "\(epoch) (partial)"]) }
+                    stoppedBecause = "time limit reached in epoch \(epoch), step \(state.nextBatch); resume with --resume"
+                    break training
+                }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9
             let scores = evaluate()

@@ -151,7 +151,9 @@ public struct SafetensorsFile {
                 guard !overflow else { throw fail("entry '\(name)' shape \(shape) is too large") }
                 elements = product
             }
-            guard elements * dtype.size == end - begin else {
+            let (byteCount, tooLarge) = elements.multipliedReportingOverflow(by: dtype.size)
+            guard !tooLarge else { throw fail("entry '\(name)' shape \(shape) is too large") }
+            guard byteCount == end - begin else {
                 throw fail("entry '\(name)' has \(end - begin) bytes but \(dtype.rawValue) \(shape) needs \(elements * dtype.size)")
             }
             tensors[name] = Entry(dtype: dtype, shape: shape, bytes: data.subdata(in: (headerEnd + begin)..<(headerEnd + end)))

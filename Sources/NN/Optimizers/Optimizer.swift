@@ -48,7 +48,9 @@ enum OptimizerState {
     }
 
     static func restoreStep(from state: [String: [Float]]) throws -> Int {
-        guard let step = state["step"], step.count == 1 else { throw OptimizerStateError(description: "optimizer state has no 'step'") }
-        return Int(step[0])
+        guard let step = state["step"], step.count == 1, let count = Int(exactly: step[0]), count >= 0 else {
+            throw OptimizerStateError(description: "optimizer state has no valid 'step'")
+        }
+        return count
     }
 }

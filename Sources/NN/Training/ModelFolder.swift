@@ -29,6 +29,8 @@ public struct ModelFolder: Sendable {
     public func writeJSON<T: Encodable>(_ value: T, to file: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // Metrics not measured yet (a best loss of +inf before the first epoch ends) stay writable.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         try AtomicFile.write(bytes: try encoder.encode(value), to: file)
     }
 
@@ -37,7 +39,9 @@ public struct ModelFolder: Sendable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ModelFolderError(path: file, reason: "is missing (\(path) is not a trained model folder)")
         }
-        do { return try JSONDecoder().decode(T.self, from: data) } catch {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do { return try decoder.decode(T.self, from: data) } catch {
             throw ModelFolderError(path: file, reason: "is not valid (\(error))")
         }
     }
