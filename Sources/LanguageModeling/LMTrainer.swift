@@ -192,7 +192,7 @@ public final class LMTrainer {
             state.epochLossCount = 0
             state.seconds = elapsed()
             try saveCheckpoint(model.zeroStates(batch: options.batchSize))
-            try writeMetrics(stoppedBecause: stoppedBecause)
+            try writeMetrics(stoppedBecause: "in progress: \(epoch) of \(options.epochs) epochs done")
             if options.timeLimit > 0 && elapsed() >= options.timeLimit {
                 stoppedBecause = String(format: "time limit of %.0f s reached after epoch %d", options.timeLimit, epoch)
                 break

@@ -136,7 +136,7 @@ public final class CaptionTrainer {
             state.epoch = epoch; state.nextBatch = 0; state.lossSum = 0; state.lossCount = 0
             state.seconds = elapsed()
             try saveCheckpoint()
-            try writeMetrics(stoppedBecause)
+            try writeMetrics("in progress: \(epoch) of \(options.epochs) epochs done")
             if options.patience > 0 && state.epochsSinceImprovement >= options.patience { stoppedBecause = "no better validation \(options.selectionMetric) for \(options.patience) epochs"; break }
             if options.timeLimit > 0 && elapsed() >= options.timeLimit { stoppedBecause = "time limit reached after epoch \(epoch)"; break }
         }
