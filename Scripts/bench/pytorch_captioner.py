@@ -10,13 +10,13 @@ gradient-norm clip 5:
   - peak resident memory of the process (run once per group by compare.sh).
 torch.set_num_threads(2). Prints JSON lines with glimpse-bench's names.
 """
-import json
 import os
 import resource
 import sys
-import time
 
 import torch
+
+from bench_common import emit, seconds_per_call
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
 from captioner_model import Captioner, CaptionerConfig  # noqa: E402
@@ -26,23 +26,8 @@ torch.manual_seed(0)
 VOCAB, BATCH, STEPS = 1000, 32, 16
 
 
-def seconds_per_call(body, minimum_time):
-    body()
-    best = float("inf")
-    for _ in range(3):
-        runs, start = 0, time.perf_counter()
-        while True:
-            body()
-            runs += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= minimum_time / 3 and runs >= 2:
-                break
-        best = min(best, elapsed / runs)
-    return best
 
 
-def emit(benchmark, metric, value, unit):
-    print(json.dumps({"benchmark": benchmark, "metric": metric, "value": round(value, 4), "unit": unit}), flush=True)
 
 
 model = Captioner(CaptionerConfig(vocabulary_size=VOCAB, dropout=0.5))

@@ -6,11 +6,11 @@ Sampling at batch 1, one character per step: characters/s.
 Prints one JSON object per line, as `glimpse-bench --json` does, with the same benchmark names.
 Run through Scripts/bench/compare.sh, which installs torch only for that run.
 """
-import json
-import time
 
 import torch
 import torch.nn as nn
+
+from bench_common import emit, seconds_per_call
 
 torch.set_num_threads(2)
 torch.manual_seed(0)
@@ -30,23 +30,8 @@ class CharacterModel(nn.Module):
         return self.fc(out), state
 
 
-def seconds_per_call(body, minimum_time):
-    body()
-    best = float("inf")
-    for _ in range(3):
-        runs, start = 0, time.perf_counter()
-        while True:
-            body()
-            runs += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= minimum_time / 3 and runs >= 2:
-                break
-        best = min(best, elapsed / runs)
-    return best
 
 
-def emit(benchmark, metric, value, unit):
-    print(json.dumps({"benchmark": benchmark, "metric": metric, "value": round(value, 4), "unit": unit}), flush=True)
 
 
 for cell in ["lstm", "gru"]:
