@@ -47,13 +47,17 @@ public func additiveAttentionBackward(
             let g = gradScores[b * locations + l]
             gradBias?[0] += g
             let row = (b * locations + l) * width
-            for a in 0..<width {
-                let t = activated[row + a]
-                let derivative: Float = relu ? (t > 0 ? 1 : 0) : 1 - t * t
-                let d = g * weight[a] * derivative
-                gradProjected?[row + a] += d
-                gradQuery?[b * width + a] += d
-                gradWeight?[a] += g * t
+            let gv = Float8(repeating: g)
+            var a = 0
+            while a < width {
+                let n = min(8, width - a)
+                let t = load(activated + row + a, n)
+                let derivative = relu ? Float8(repeating: 0).replacing(with: 1, where: t .> 0) : 1 - t * t
+                let d = gv * load(weight + a, n) * derivative
+                if let gp = gradProjected { store(load(gp + row + a, n) + d, gp + row + a, n) }
+                if let gq = gradQuery { store(load(gq + b * width + a, n) + d, gq + b * width + a, n) }
+                if let gw = gradWeight { store(load(gw + a, n) + gv * t, gw + a, n) }
+                a += 8
             }
         }
     }

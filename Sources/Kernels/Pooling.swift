@@ -3,6 +3,10 @@
 /// (within its `H * W` plane) of each maximum goes to `argmax` for the backward; ties keep the first.
 public func maxPool2dForward(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
     let oh = g.outputHeight, ow = g.outputWidth
+    if g.kernelHeight == 2 && g.kernelWidth == 2 && g.stride == 2 && g.padding == 0 {
+        maxPool2x2Forward(x: x, g, y: y, argmax: argmax)
+        return
+    }
     for plane in 0..<(g.batch * g.channels) {
         let src = x + plane * g.height * g.width
         let dst = y + plane * oh * ow
@@ -35,6 +39,28 @@ public func maxPool2dBackward(gradY: UnsafePointer<Float>, argmax: UnsafePointer
         for k in 0..<planeOut {
             let index = Int(argmax[plane * planeOut + k])
             if index >= 0 { gx[index] += gradY[plane * planeOut + k] }
+        }
+    }
+}
+
+/// `maxPool2dForward` for the common 2 x 2 window with stride 2 and no padding (the encoder's):
+/// the same rule (first maximum; a NaN wins, as in PyTorch) without the general bounds checks.
+func maxPool2x2Forward(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+    let oh = g.outputHeight, ow = g.outputWidth, w = g.width
+    for plane in 0..<(g.batch * g.channels) {
+        let src = x + plane * g.height * w
+        let dst = y + plane * oh * ow, arg = argmax + plane * oh * ow
+        for oy in 0..<oh {
+            let top = src + 2 * oy * w, bottom = top + w
+            for ox in 0..<ow {
+                let i = 2 * ox
+                var best = top[i], index = 2 * oy * w + i
+                if top[i + 1] > best || top[i + 1].isNaN { best = top[i + 1]; index += 1 }
+                if bottom[i] > best || bottom[i].isNaN { best = bottom[i]; index = (2 * oy + 1) * w + i }
+                if bottom[i + 1] > best || bottom[i + 1].isNaN { best = bottom[i + 1]; index = (2 * oy + 1) * w + i + 1 }
+                dst[oy * ow + ox] = best
+                arg[oy * ow + ox] = Int32(index)
+            }
         }
     }
 }

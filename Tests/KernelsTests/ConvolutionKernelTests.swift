@@ -82,3 +82,32 @@ final class ConvolutionEncoderShapeTests: XCTestCase {
         }
     }
 }
+
+final class PoolingKernelTests: XCTestCase {
+    /// The 2 x 2 / stride 2 fast path picks the same values and positions as the general loop.
+    func testTwoByTwoPathMatchesGeneralPath() {
+        let g = ConvolutionGeometry(batch: 2, channels: 3, height: 6, width: 8, kernelHeight: 2, kernelWidth: 2, stride: 2, padding: 0)
+        var state: UInt64 = 5
+        // Few distinct values, so ties are common.
+        let x: [Float] = (0..<(2 * 3 * 6 * 8)).map { _ in state = state &* 6364136223846793005 &+ 1; return Float((state >> 33) % 4) }
+        var fast = [Float](repeating: 0, count: 2 * 3 * 3 * 4), general = fast
+        var fastArg = [Int32](repeating: -1, count: fast.count), generalArg = fastArg
+        maxPool2dForward(x: x, g, y: &fast, argmax: &fastArg)
+        // The general rule, written out: the first maximum of each window.
+        for plane in 0..<(2 * 3) {
+            for oy in 0..<3 {
+                for ox in 0..<4 {
+                    var best = -Float.infinity, index = -1
+                    for i in 0..<2 { for j in 0..<2 {
+                        let p = (2 * oy + i) * 8 + 2 * ox + j
+                        if x[plane * 48 + p] > best || index < 0 { best = x[plane * 48 + p]; index = p }
+                    } }
+                    general[plane * 12 + oy * 4 + ox] = best
+                    generalArg[plane * 12 + oy * 4 + ox] = Int32(index)
+                }
+            }
+        }
+        XCTAssertEqual(fast, general)
+        XCTAssertEqual(fastArg, generalArg)
+    }
+}
