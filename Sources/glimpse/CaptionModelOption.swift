@@ -12,8 +12,8 @@ struct CaptionModelOption: ParsableArguments {
         if let model {
             path = model
         } else {
-            guard let found = ModelLocation.bundled("flickr8k") ?? ModelLocation.bundled("shapes") else {
-                throw ValidationError("no --model given and no bundled model (models/flickr8k) was found; train one with `glimpse train --data ../shared/data/flickr8k --out models/flickr8k` or pass --model DIR")
+            guard let found = ModelLocation.bundled("flickr8k") else {
+                throw ValidationError("no --model given and the bundled photo model (models/flickr8k) was not found; train it with `glimpse train --data ../shared/data/flickr8k --out models/flickr8k --image-size 128`, or pass --model DIR (models/shapes captions synthetic scenes)")
             }
             path = found
         }
