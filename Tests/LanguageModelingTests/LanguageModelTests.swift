@@ -21,11 +21,12 @@ final class LanguageModelTests: XCTestCase {
 
     let text = String(repeating: "the cat sat on the mat. the dog ate the log.\n", count: 40)
 
-    func trainer(_ cell: CellKind, folder: String, epochs: Int, dropout: Float = 0, learningRate: Float = 0.01) throws -> LMTrainer {
+    func trainer(_ cell: CellKind, folder: String, epochs: Int, dropout: Float = 0, learningRate: Float = 0.01, timeLimit: Double = 0) throws -> LMTrainer {
         let tokens = TextCorpus.tokenize(text, level: .character)
         let vocabulary = LMVocabulary.build(from: tokens, level: .character)
         var options = LMTrainingOptions()
         options.epochs = epochs; options.batchSize = 4; options.sequenceLength = 16; options.learningRate = learningRate; options.seed = 3
+        options.timeLimit = timeLimit
         let ids = vocabulary.encode(tokens)
         let cut = ids.count * 9 / 10
         let model = ModelFolder(folder)
@@ -64,6 +65,25 @@ final class LanguageModelTests: XCTestCase {
         let fresh = try trainer(.lstm, folder: scratch + "/fresh", epochs: 2, dropout: 0.2)
         _ = try fresh.run(resume: false)
         XCTAssertNotEqual(fresh.model.fc.weight.values, straight.model.fc.weight.values)
+    }
+
+    /// A time limit that strikes mid-epoch stops like an interrupt: nothing advances, metrics are
+    /// written (with the best loss not measured yet), and resuming ends where a straight run ends.
+    func testTimeLimitMidEpochResumesExactly() throws {
+        let straight = try trainer(.gru, folder: scratch + "/straight", epochs: 2, dropout: 0.1)
+        _ = try straight.run(resume: false)
+        let folder = scratch + "/limited"
+        let limited = try trainer(.gru, folder: folder, epochs: 2, dropout: 0.1, timeLimit: 1e-9)
+        let stopped = try limited.run(resume: false)
+        XCTAssertEqual(stopped.epochsCompleted, 0)
+        XCTAssertTrue(stopped.stoppedBecause.contains("time limit"), stopped.stoppedBecause)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/metrics.json"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/weights.safetensors"))
+        let resumed = try trainer(.gru, folder: folder, epochs: 2, dropout: 0.1)
+        XCTAssertEqual(try resumed.run(resume: true).epochsCompleted, 2)
+        for ((name, a), (_, b)) in zip(straight.model.namedParameters(), resumed.model.namedParameters()) {
+            XCTAssertEqual(a.values, b.values, "\(name) differs after a time-limited stop and resume")
+        }
     }
 
     func testSeededSampleIsReproducibleAndModelFolderLoads() throws {

@@ -337,6 +337,12 @@ final class SafetensorsTests: XCTestCase {
                                     payload: fourFloats), "a shape whose size overflows")
     }
 
+    /// A shape whose element count fits but whose byte count does not (2^62 elements of 4 bytes).
+    func testByteCountOverflowIsRejectedWithoutCrashing() throws {
+        try assertCorrupt(fileBytes(header: #"{"x":{"dtype":"F32","shape":[2147483648,2147483648],"data_offsets":[0,16]}}"#,
+                                    payload: fourFloats), "a shape whose byte count overflows")
+    }
+
     func testMissingFileIsRejected() {
         let path = temporaryPath("does-not-exist.safetensors")
         XCTAssertThrowsError(try SafetensorsFile(contentsOf: path)) { error in
