@@ -27,7 +27,7 @@ struct LMCheckpoint {
             "best_validation": "\(c.bestValidation)", "best_epoch": "\(c.bestEpoch)", "bad_epochs": "\(c.badEpochs)",
             "seconds": "\(c.seconds)", "epoch_loss_sum": "\(c.epochLossSum)", "epoch_loss_count": "\(c.epochLossCount)",
         ]
-        for (i, d) in dropouts(model).enumerated() { metadata["dropout_\(i)"] = d.generator.state.map(String.init).joined(separator: ",") }
+        for (i, d) in dropouts(model).enumerated() { metadata["dropout_\(i)"] = d.generator.stateText }
         if let p = c.plateau { metadata["plateau"] = "\(p.best),\(p.badSteps),\(p.cooldownLeft)" }
         try SafetensorsFile(tensors: tensors, metadata: metadata).write(to: path)
     }
@@ -35,14 +35,7 @@ struct LMCheckpoint {
     /// Reads a checkpoint into `model`, `optimizer` and returns the counters and states.
     static func load(from path: String, model: LanguageModel, optimizer: Optimizer) throws -> (LMCheckpoint, [Tensor]) {
         let file = try SafetensorsFile(contentsOf: path)
-        func field(_ key: String) throws -> String {
-            guard let v = file.metadata[key] else { throw SafetensorsError(path: path, reason: "checkpoint has no '\(key)'") }
-            return v
-        }
-        func number<T: LosslessStringConvertible>(_ key: String, _: T.Type) throws -> T {
-            guard let v = T(try field(key)) else { throw SafetensorsError(path: path, reason: "checkpoint field '\(key)' is not a number") }
-            return v
-        }
+        func number<T: LosslessStringConvertible>(_ key: String, _: T.Type) throws -> T { try file.metadataValue(key, path: path) }
         var modelEntries: [String: SafetensorsFile.Entry] = [:], optimizerState: [String: [Float]] = [:]
         var stateEntries: [(Int, SafetensorsFile.Entry)] = []
         for (name, entry) in file.tensors {
@@ -53,9 +46,10 @@ struct LMCheckpoint {
         try model.loadStateDict(modelEntries, source: path)
         try optimizer.loadState(optimizerState)
         for (i, d) in dropouts(model).enumerated() {
-            let words = try field("dropout_\(i)").split(separator: ",").compactMap { UInt64($0) }
-            guard words.count == 4 else { throw SafetensorsError(path: path, reason: "checkpoint dropout state \(i) is malformed") }
-            d.generator = SeededGenerator(state: words)
+            guard let generator = SeededGenerator(stateText: try number("dropout_\(i)", String.self)) else {
+                throw SafetensorsError(path: path, reason: "checkpoint dropout state \(i) is malformed")
+            }
+            d.generator = generator
         }
         var plateau: (Float, Int, Int)?
         if let p = file.metadata["plateau"] {

@@ -107,13 +107,12 @@ public final class LMSampler {
         }
         let m = scaled.max() ?? 0
         var total: Double = 0
-        var weights = scaled.map { v -> Double in let e = Foundation.exp(Double(v - m)); total += e; return e }
+        let weights = scaled.map { v -> Double in let e = Foundation.exp(Double(v - m)); total += e; return e }
         var u = Double(generator.nextUniform()) * total
         for i in weights.indices {
             u -= weights[i]
             if u < 0 { return Int32(i) }
         }
-        weights.removeAll()
         return Int32(scaled.lastIndex { $0 > -.infinity } ?? 0)
     }
 }

@@ -31,7 +31,22 @@ final class CaptionTrainingTests: XCTestCase {
                               cache: cache, options: options, scorer: cocoScores) { _ in }
     }
 
-    func scratch(_ name: String) -> String { NSTemporaryDirectory() + "glimpse-\(name)-\(UUID().uuidString)" }
+    var scratchFolders: [String] = []
+
+    func scratch(_ name: String) -> String {
+        let folder = NSTemporaryDirectory() + "glimpse-\(name)-\(UUID().uuidString)"
+        scratchFolders.append(folder)
+        return folder
+    }
+
+    override func tearDown() {
+        for folder in scratchFolders { try? FileManager.default.removeItem(atPath: folder) }
+        scratchFolders = []
+    }
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(atPath: dataset.folder)
+    }
 
     func testResumeEqualsAnUninterruptedRun() throws {
         let straight = try makeTrainer(folder: scratch("straight"), epochs: 2, dropout: 0.3)
@@ -78,5 +93,25 @@ final class CaptionTrainingTests: XCTestCase {
             adam.step()
         }
         XCTAssertLessThan(last, 0.05, "tiny set not learned: loss \(first) -> \(last)")
+    }
+}
+
+/// The image cache leaves no slot for an image that fails and keeps the others in order.
+final class ImageCacheTests: XCTestCase {
+    func testFailedImagesLeaveNoSlot() throws {
+        let folder = NSTemporaryDirectory() + "glimpse-cache-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        let red = Image(width: 8, height: 8, filledWith: RGBColor(red: 255, green: 0, blue: 0))
+        let blue = Image(width: 8, height: 8, filledWith: RGBColor(red: 0, green: 0, blue: 255))
+        try red.write(to: folder + "/red.png")
+        try blue.write(to: folder + "/blue.png")
+        FileManager.default.createFile(atPath: folder + "/broken.png", contents: Data("not an image".utf8))
+        let cache = ImageCache(paths: [folder + "/red.png", folder + "/broken.png", folder + "/blue.png"], side: 8, mode: .squash)
+        XCTAssertEqual(cache.slots, [0, nil, 1])
+        XCTAssertEqual(cache.failures.count, 1)
+        XCTAssertTrue(cache.failures[0].contains("broken.png"), cache.failures[0])
+        XCTAssertEqual(cache.image(slot: 0), red)
+        XCTAssertEqual(cache.image(slot: 1), blue)
     }
 }

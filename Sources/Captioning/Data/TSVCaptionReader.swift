@@ -4,29 +4,17 @@ enum TSVCaptionReader {
     /// Adds the captions of the file at `path` to `collector`, reporting lines without exactly
     /// one tab, empty image names and empty captions.
     static func read(path: String, into collector: inout CaptionCollector) throws(CaptionDatasetError) {
-        for line in try TextFile.lines(of: path) {
-            guard let text = line.text else {
-                collector.report(path: path, line: line.number, kind: .malformed, message: "line is not valid UTF-8")
-                continue
-            }
-            if text.allSatisfy(\.isWhitespace) { continue }
-            let fields = text.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2 else {
-                collector.report(path: path, line: line.number, kind: .malformed,
-                                 message: "expected 2 tab-separated fields (image, caption), found \(fields.count)")
-                continue
-            }
-            let imageName = String(fields[0]).trimmingWhiteSpace()
-            let caption = String(fields[1])
-            if line.number == 1 && imageName.lowercased() == "image" && caption.trimmingWhiteSpace().lowercased() == "caption" {
-                continue
+        try TabSeparatedLines.read(path: path, fieldNames: "image, caption", into: &collector) { number, first, caption, collector in
+            let imageName = first.trimmingWhiteSpace()
+            if number == 1 && imageName.lowercased() == "image" && caption.trimmingWhiteSpace().lowercased() == "caption" {
+                return
             }
             guard !imageName.isEmpty else {
-                collector.report(path: path, line: line.number, kind: .malformed, message: "empty image name")
-                continue
+                collector.report(path: path, line: number, kind: .malformed, message: "empty image name")
+                return
             }
-            let index = collector.image(at: imageName, path: path, line: line.number)
-            collector.add(caption: caption, toImageAt: index, path: path, line: line.number)
+            let index = collector.image(at: imageName, path: path, line: number)
+            collector.add(caption: caption, toImageAt: index, path: path, line: number)
         }
     }
 }

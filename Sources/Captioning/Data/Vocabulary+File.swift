@@ -30,14 +30,14 @@ extension Vocabulary {
     /// The `vocab.json` text.
     public var fileContents: String {
         var text = "{\n"
-        text += "  \"format\": \(JSONText.quoted(Self.fileFormat)),\n"
+        text += "  \"format\": \(jsonStringLiteral(Self.fileFormat)),\n"
         text += "  \"version\": \(Self.fileVersion),\n"
-        text += "  \"tokenizer\": \(JSONText.quoted(CaptionTokenizer.identifier)),\n"
+        text += "  \"tokenizer\": \(jsonStringLiteral(CaptionTokenizer.identifier)),\n"
         text += "  \"minimumCount\": \(minimumCount),\n"
         text += "  \"maximumLength\": \(maximumLength),\n"
         text += "  \"count\": \(count),\n"
         text += "  \"words\": [\n"
-        text += words.map { "    " + JSONText.quoted($0) }.joined(separator: ",\n")
+        text += words.map { "    " + jsonStringLiteral($0) }.joined(separator: ",\n")
         text += "\n  ]\n}\n"
         return text
     }

@@ -55,21 +55,22 @@ public struct CaptionDecoder {
                 let out = decoder.step(tokens: previous, features: rowFeatures, projectedFeatures: projected, state: state)
                 let logProbabilities = out.logits.logSoftmax(axis: 1).values
                 let alphas = out.alpha.values, l = out.alpha.shape[1]
-                // Candidates: (row, word, total) for every hypothesis and word; keep the best beamSize.
-                var candidates: [(row: Int, word: Int, total: Double)] = []
-                candidates.reserveCapacity(hypotheses.count * vocabulary)
+                // The best `width` extensions (row, word, total) of all hypotheses by every word. Live
+                // hypotheses all have the same length, so length normalisation does not change this
+                // order; it matters only when finished captions of different lengths are ranked.
+                let width = max(beamSize - finished.count, 1)
+                var best: [(row: Int, word: Int, total: Double)] = []
                 for (row, h) in hypotheses.enumerated() {
-                    let base = h.logProbability
-                    for w in 0..<vocabulary { candidates.append((row, w, base + Double(logProbabilities[row * vocabulary + w]))) }
-                }
-                let width = beamSize - finished.count
-                candidates.sort { a, b in
-                    let sa = lengthNormalized ? a.total / Double(hypotheses[a.row].tokens.count + 1) : a.total
-                    let sb = lengthNormalized ? b.total / Double(hypotheses[b.row].tokens.count + 1) : b.total
-                    return sa > sb
+                    for w in 0..<vocabulary {
+                        let total = h.logProbability + Double(logProbabilities[row * vocabulary + w])
+                        guard best.count < width || total > best[best.count - 1].total else { continue }
+                        if best.count == width { best.removeLast() }
+                        let at = best.firstIndex { total > $0.total } ?? best.count
+                        best.insert((row, w, total), at: at)
+                    }
                 }
                 var next: [DecodedCaption] = [], rows: [Int32] = []
-                for c in candidates.prefix(max(width, 1)) {
+                for c in best {
                     var h = hypotheses[c.row]
                     h.tokens.append(Int32(c.word))
                     h.tokenLogProbabilities.append(Double(logProbabilities[c.row * vocabulary + c.word]))

@@ -26,17 +26,14 @@ struct CaptionCheckpoint {
             "best_metric": "\(c.bestMetric)", "best_epoch": "\(c.bestEpoch)", "bad_epochs": "\(c.badEpochs)",
             "epochs_since_improvement": "\(c.epochsSinceImprovement)", "seconds": "\(c.seconds)",
             "loss_sum": "\(c.lossSum)", "loss_count": "\(c.lossCount)",
-            "dropout": model.decoder.dropout.generator.state.map(String.init).joined(separator: ","),
+            "dropout": model.decoder.dropout.generator.stateText,
         ]
         try SafetensorsFile(tensors: tensors, metadata: metadata).write(to: path)
     }
 
     static func load(from path: String, model: Captioner, encoderOptimizer: Optimizer, decoderOptimizer: Optimizer) throws -> CaptionCheckpoint {
         let file = try SafetensorsFile(contentsOf: path)
-        func number<T: LosslessStringConvertible>(_ key: String) throws -> T {
-            guard let text = file.metadata[key], let v = T(text) else { throw SafetensorsError(path: path, reason: "checkpoint field '\(key)' is missing or malformed") }
-            return v
-        }
+        func number<T: LosslessStringConvertible>(_ key: String) throws -> T { try file.metadataValue(key, path: path) }
         var modelEntries: [String: SafetensorsFile.Entry] = [:], encoderState: [String: [Float]] = [:], decoderState: [String: [Float]] = [:]
         for (name, entry) in file.tensors {
             if name.hasPrefix("model.") { modelEntries[String(name.dropFirst(6))] = entry }
@@ -46,9 +43,10 @@ struct CaptionCheckpoint {
         try model.loadStateDict(modelEntries, source: path)
         try encoderOptimizer.loadState(encoderState)
         try decoderOptimizer.loadState(decoderState)
-        let words = (file.metadata["dropout"] ?? "").split(separator: ",").compactMap { UInt64($0) }
-        guard words.count == 4 else { throw SafetensorsError(path: path, reason: "checkpoint dropout state is malformed") }
-        model.decoder.dropout.generator = SeededGenerator(state: words)
+        guard let generator = SeededGenerator(stateText: try number("dropout") as String) else {
+            throw SafetensorsError(path: path, reason: "checkpoint dropout state is malformed")
+        }
+        model.decoder.dropout.generator = generator
         return CaptionCheckpoint(epoch: try number("epoch"), nextBatch: try number("next_batch"), learningRateScale: try number("learning_rate_scale"),
                                  bestMetric: try number("best_metric"), bestEpoch: try number("best_epoch"), badEpochs: try number("bad_epochs"),
                                  epochsSinceImprovement: try number("epochs_since_improvement"), seconds: try number("seconds"),

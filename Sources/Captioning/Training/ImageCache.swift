@@ -19,37 +19,41 @@ public struct ImageCache: Sendable {
     public init(paths: [String], side: Int, mode: SquareMode) {
         let size = side * side * 3
         let count = paths.count
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(count * size, 1))
-        defer { buffer.deallocate() }
-        let shared = SharedPointer(buffer)
+        var pixels = [UInt8](repeating: 0, count: count * size)
         let outcomes = UnsafeMutablePointer<String?>.allocate(capacity: max(count, 1))
         outcomes.initialize(repeating: nil, count: max(count, 1))
         defer { outcomes.deinitialize(count: max(count, 1)); outcomes.deallocate() }
         let results = SharedPointer(outcomes)
         let workers = max(1, min(kernelWorkers, count))
-        parallelFor(workers: workers) { w in
-            let decoder = ImageDecoder()
-            for i in workerRange(w, of: workers, total: count) {
-                do {
-                    let image = try decoder.decodeSquare(contentsOf: paths[i], side: side, mode: mode)
-                    image.pixels.withUnsafeBufferPointer { (shared.pointer + i * size).update(from: $0.baseAddress!, count: size) }
-                } catch {
-                    results.pointer[i] = "\(error)"
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let shared = SharedPointer(base)
+            parallelFor(workers: workers) { w in
+                let decoder = ImageDecoder()
+                for i in workerRange(w, of: workers, total: count) {
+                    do {
+                        let image = try decoder.decodeSquare(contentsOf: paths[i], side: side, mode: mode)
+                        image.pixels.withUnsafeBufferPointer { (shared.pointer + i * size).update(from: $0.baseAddress!, count: size) }
+                    } catch {
+                        results.pointer[i] = "\(error)"
+                    }
                 }
             }
         }
-        var slots: [Int?] = [], failures: [String] = [], kept: [UInt8] = []
-        kept.reserveCapacity(count * size)
+        // Images that failed leave no slot: later ones move down in place.
+        var slots: [Int?] = [], failures: [String] = [], kept = 0
         for i in 0..<count {
             if let reason = outcomes[i] {
                 slots.append(nil); failures.append(reason)
             } else {
-                slots.append(kept.count / size)
-                kept.append(contentsOf: UnsafeBufferPointer(start: buffer + i * size, count: size))
+                if kept != i { pixels.replaceSubrange((kept * size)..<((kept + 1) * size), with: pixels[(i * size)..<((i + 1) * size)]) }
+                slots.append(kept)
+                kept += 1
             }
         }
+        pixels.removeSubrange((kept * size)...)
         self.side = side
-        self.pixels = kept
+        self.pixels = pixels
         self.slots = slots
         self.failures = failures
     }

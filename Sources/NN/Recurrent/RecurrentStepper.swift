@@ -72,11 +72,7 @@ public final class RecurrentStepper {
         let g = gateCount * hiddenSize
         var result = [Float](repeating: 0, count: table.shape[0] * g)
         result.withUnsafeMutableBufferPointer { out in
-            for r in 0..<table.shape[0] {
-                let row = out.baseAddress! + r * g
-                fillRows(row, rows: 1, columns: g, a: biasIH[0]?.data, b: kind == .lstm ? biasHH[0]?.data : nil)
-                rowDots(weightIH[0].data, ld: inputSize, k: inputSize, x: table.data + r * inputSize, rows: 0..<g, into: row, accumulate: true)
-            }
+            for r in 0..<table.shape[0] { writeInputGates(x: table.data + r * inputSize, into: out.baseAddress! + r * g) }
         }
         return result
     }
@@ -84,10 +80,15 @@ public final class RecurrentStepper {
     /// One step from an input vector `x` (`inputSize` floats). Returns the top hidden state.
     @discardableResult
     public func step(input x: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        let g = gateCount * hiddenSize
-        fillRows(gates.pointer, rows: 1, columns: g, a: biasIH[0]?.data, b: kind == .lstm ? biasHH[0]?.data : nil)
-        rowDots(weightIH[0].data, ld: inputSize, k: inputSize, x: x, rows: 0..<g, into: gates.pointer, accumulate: true)
+        writeInputGates(x: x, into: gates.pointer)
         return advance(firstLayerGates: UnsafePointer(gates.pointer))
+    }
+
+    /// The first layer's input gates for input `x`: `W_ih x + b_ih` (+ `b_hh` for an LSTM).
+    private func writeInputGates(x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let g = gateCount * hiddenSize
+        fillRows(out, rows: 1, columns: g, a: biasIH[0]?.data, b: kind == .lstm ? biasHH[0]?.data : nil)
+        rowDots(weightIH[0].data, ld: inputSize, k: inputSize, x: x, rows: 0..<g, into: out, accumulate: true)
     }
 
     /// One step from the first layer's precomputed input gates (a row of `inputGateTable`).
