@@ -1,11 +1,11 @@
 /// Additive (Bahdanau / Show-Attend-Tell) attention scores in one pass:
 /// `scores[b, l] = bias + sum_a w[a] * act(P[b, l, a] + q[b, a])`, act tanh or relu.
 /// Shapes: `P [B, L, A]` (the projected features), `q [B, A]` (the projected hidden state),
-/// `w [A]`; `activated [B, L, A]` keeps `act(.)` for the backward.
+/// `w [A]`; `activated [B, L, A]` keeps `act(.)` for the backward (nil when there is none: decoding).
 public func additiveAttentionForward(
     projected: UnsafePointer<Float>, query: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: Float,
     batch: Int, locations: Int, width: Int, relu: Bool,
-    activated: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>
+    activated: UnsafeMutablePointer<Float>?, scores: UnsafeMutablePointer<Float>
 ) {
     for b in 0..<batch {
         let q = query + b * width
@@ -17,14 +17,14 @@ public func additiveAttentionForward(
             while a + 8 <= width {
                 let pre = load8(projected + row + a) + load8(q + a)
                 let t = relu ? pre.replacing(with: 0, where: pre .< 0) : fastTanh(pre)
-                store8(t, activated + row + a)
+                if let activated { store8(t, activated + row + a) }
                 sum.addProduct(t, load8(weight + a))
                 a += 8
             }
             while a < width {
                 let pre = projected[row + a] + q[a]
                 let t = relu ? max(pre, 0) : fastTanh(pre)
-                activated[row + a] = t
+                activated?[row + a] = t
                 tail += t * weight[a]
                 a += 1
             }

@@ -26,35 +26,41 @@ public struct ConvolutionGeometry: Sendable, Equatable {
 /// x[b, c, oh*stride - padding + i, ow*stride - padding + j]` (0 outside the image),
 /// `columns` of shape `[patchSize, batch * P]`.
 public func im2col(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, columns: UnsafeMutablePointer<Float>) {
-    let oh = g.outputHeight, ow = g.outputWidth, plane = oh * ow
-    let ld = g.batch * plane
+    let plane = g.outputPlane, imageSize = g.channels * g.height * g.width
+    for b in 0..<g.batch {
+        im2colRows(x: x + b * imageSize, g, rows: 0..<g.outputHeight, columns: columns + b * plane, ld: g.batch * plane)
+    }
+}
+
+/// `im2col` of one image (`x [C, H, W]`; `g.batch` is ignored) for the output rows `rows` only:
+/// `columns[(c*kh + i)*kw + j, (oy - rows.lowerBound)*OW + ox]`, each column-matrix row `ld` floats
+/// apart (`ld >= rows.count * OW`). Bands of rows let several workers unfold one image.
+public func im2colRows(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, rows: Range<Int>, columns: UnsafeMutablePointer<Float>, ld: Int) {
+    let ow = g.outputWidth
     for c in 0..<g.channels {
+        let image = x + c * g.height * g.width
         for i in 0..<g.kernelHeight {
             for j in 0..<g.kernelWidth {
-                let row = columns + ((c * g.kernelHeight + i) * g.kernelWidth + j) * ld
-                for b in 0..<g.batch {
-                    let image = x + (b * g.channels + c) * g.height * g.width
-                    let out = row + b * plane
-                    for y in 0..<oh {
-                        let iy = y * g.stride - g.padding + i
-                        let dst = out + y * ow
-                        if iy < 0 || iy >= g.height {
-                            dst.update(repeating: 0, count: ow)
-                            continue
-                        }
-                        let src = image + iy * g.width
-                        let shift = j - g.padding
-                        if g.stride == 1 {
-                            // x index = xo + shift; valid for xo in [max(0,-shift), min(ow, width - shift))
-                            let lo = max(0, -shift), hi = min(ow, g.width - shift)
-                            if lo > 0 { dst.update(repeating: 0, count: min(lo, ow)) }
-                            if hi > lo { (dst + lo).update(from: src + lo + shift, count: hi - lo) }
-                            if hi < ow { (dst + max(hi, 0)).update(repeating: 0, count: ow - max(hi, 0)) }
-                        } else {
-                            for xo in 0..<ow {
-                                let ix = xo * g.stride + shift
-                                dst[xo] = (ix >= 0 && ix < g.width) ? src[ix] : 0
-                            }
+                let out = columns + ((c * g.kernelHeight + i) * g.kernelWidth + j) * ld
+                let shift = j - g.padding
+                for y in rows {
+                    let iy = y * g.stride - g.padding + i
+                    let dst = out + (y - rows.lowerBound) * ow
+                    if iy < 0 || iy >= g.height {
+                        dst.update(repeating: 0, count: ow)
+                        continue
+                    }
+                    let src = image + iy * g.width
+                    if g.stride == 1 {
+                        // x index = xo + shift; valid for xo in [max(0,-shift), min(ow, width - shift))
+                        let lo = max(0, -shift), hi = min(ow, g.width - shift)
+                        if lo > 0 { dst.update(repeating: 0, count: min(lo, ow)) }
+                        if hi > lo { (dst + lo).update(from: src + lo + shift, count: hi - lo) }
+                        if hi < ow { (dst + max(hi, 0)).update(repeating: 0, count: ow - max(hi, 0)) }
+                    } else {
+                        for xo in 0..<ow {
+                            let ix = xo * g.stride + shift
+                            dst[xo] = (ix >= 0 && ix < g.width) ? src[ix] : 0
                         }
                     }
                 }

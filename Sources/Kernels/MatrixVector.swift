@@ -6,32 +6,43 @@
 /// with row stride `ld`, for the rows in `rows`.
 public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, x: UnsafePointer<Float>, rows: Range<Int>,
                     into y: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+    rowDots(w, ld: ld, k: k, vectors: 1, x: x, xStride: k, rows: rows, into: y, yStride: rows.count, accumulate: accumulate)
+}
+
+/// The same for several vectors at once (the hypotheses of a beam, a batch of images):
+/// `y[v * yStride + i] = sum_k W[rows.lowerBound + i, k] * x[v * xStride + k]` for `v < vectors`.
+/// Each block of four weight rows comes from memory once and is reused from L1 for every vector.
+public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, vectors: Int, x: UnsafePointer<Float>, xStride: Int,
+                    rows: Range<Int>, into y: UnsafeMutablePointer<Float>, yStride: Int, accumulate: Bool = false) {
     var r = rows.lowerBound
     let tail = k - k % 16
     while r < rows.upperBound {
         let count = min(4, rows.upperBound - r)
-        var a0 = Float8(), a1 = Float8(), a2 = Float8(), a3 = Float8()
-        var b0 = Float8(), b1 = Float8(), b2 = Float8(), b3 = Float8()
         let w0 = w + r * ld
         let w1 = count > 1 ? w0 + ld : w0, w2 = count > 2 ? w0 + 2 * ld : w0, w3 = count > 3 ? w0 + 3 * ld : w0
-        var kk = 0
-        while kk < tail {
-            let x0 = load8(x + kk), x1 = load8(x + kk + 8)
-            a0.addProduct(load8(w0 + kk), x0); b0.addProduct(load8(w0 + kk + 8), x1)
-            a1.addProduct(load8(w1 + kk), x0); b1.addProduct(load8(w1 + kk + 8), x1)
-            a2.addProduct(load8(w2 + kk), x0); b2.addProduct(load8(w2 + kk + 8), x1)
-            a3.addProduct(load8(w3 + kk), x0); b3.addProduct(load8(w3 + kk + 8), x1)
-            kk += 16
-        }
-        var sums = SIMD4<Float>((a0 + b0).sum(), (a1 + b1).sum(), (a2 + b2).sum(), (a3 + b3).sum())
-        while kk < k {
-            let xv = x[kk]
-            sums[0] += w0[kk] * xv; sums[1] += w1[kk] * xv; sums[2] += w2[kk] * xv; sums[3] += w3[kk] * xv
-            kk += 1
-        }
-        for i in 0..<count {
-            let out = y + (r - rows.lowerBound) + i
-            out.pointee = accumulate ? out.pointee + sums[i] : sums[i]
+        for v in 0..<vectors {
+            let xv = x + v * xStride
+            var a0 = Float8(), a1 = Float8(), a2 = Float8(), a3 = Float8()
+            var b0 = Float8(), b1 = Float8(), b2 = Float8(), b3 = Float8()
+            var kk = 0
+            while kk < tail {
+                let x0 = load8(xv + kk), x1 = load8(xv + kk + 8)
+                a0.addProduct(load8(w0 + kk), x0); b0.addProduct(load8(w0 + kk + 8), x1)
+                a1.addProduct(load8(w1 + kk), x0); b1.addProduct(load8(w1 + kk + 8), x1)
+                a2.addProduct(load8(w2 + kk), x0); b2.addProduct(load8(w2 + kk + 8), x1)
+                a3.addProduct(load8(w3 + kk), x0); b3.addProduct(load8(w3 + kk + 8), x1)
+                kk += 16
+            }
+            var sums = SIMD4<Float>((a0 + b0).sum(), (a1 + b1).sum(), (a2 + b2).sum(), (a3 + b3).sum())
+            while kk < k {
+                let xk = xv[kk]
+                sums[0] += w0[kk] * xk; sums[1] += w1[kk] * xk; sums[2] += w2[kk] * xk; sums[3] += w3[kk] * xk
+                kk += 1
+            }
+            for i in 0..<count {
+                let out = y + v * yStride + (r - rows.lowerBound) + i
+                out.pointee = accumulate ? out.pointee + sums[i] : sums[i]
+            }
         }
         r += count
     }

@@ -42,6 +42,8 @@ func benchmarkCaptioner(_ report: Report, group: String) {
         let image = Tensor.normal([1, 3, 128, 128], generator: &g)
         // An end token that never comes, so every run decodes exactly 20 steps.
         let decoderRun = CaptionDecoder(model: model, startToken: 1, endToken: -1)
+        let encode = secondsPerCall(minimumTime: 1) { _ = withoutGradient { model.encoder(image) } }
+        report.add("captioner_encoder_1_image_128px", "milliseconds", encode * 1e3, "ms")
         let greedy = secondsPerCall(minimumTime: 2) {
             let features = withoutGradient { model.encoder(image) }
             _ = decoderRun.greedy(features: features, maximumLength: 20)

@@ -15,13 +15,16 @@ public struct DecodedCaption: Sendable {
     public var logProbability: Double { tokenLogProbabilities.reduce(0, +) }
 }
 
-/// Greedy decoding and beam search for one image's features, without building a graph.
+/// Greedy decoding and beam search for one image's features, without building a graph: the steps
+/// run on an `AttentionDecoderStepper`, which captures the model's weights when the decoder is made.
 public struct CaptionDecoder {
     public let model: Captioner
     public let startToken: Int32, endToken: Int32
+    private let stepper: AttentionDecoderStepper
 
     public init(model: Captioner, startToken: Int32, endToken: Int32) {
         self.model = model; self.startToken = startToken; self.endToken = endToken
+        stepper = AttentionDecoderStepper(decoder: model.decoder)
     }
 
     /// The most likely word at each step, until `<end>` or `maximumLength` tokens.
@@ -38,93 +41,81 @@ public struct CaptionDecoder {
     public func beamSearch(features: Tensor, beamSize: Int, maximumLength: Int, lengthNormalized: Bool = false, nBest: Int = 1) -> [DecodedCaption] {
         precondition(features.rank == 3 && features.shape[0] == 1, "beam search takes one image's features [1, L, D], not \(features.shape)")
         precondition(beamSize >= 1 && maximumLength >= 1, "beam size and length cap must be positive")
-        model.eval()
-        return withoutGradient {
-            let decoder = model.decoder
-            let vocabulary = model.configuration.vocabularySize
-            var hypotheses = [DecodedCaption(tokens: [], tokenLogProbabilities: [], alphas: [], finished: false)]
-            var finished: [DecodedCaption] = []
-            let projectedOnce = decoder.attention.projectFeatures(features)
-            var rowFeatures = features, projected = projectedOnce
-            var state = decoder.initialState(features)
-            func score(_ c: DecodedCaption) -> Double {
-                lengthNormalized ? c.logProbability / Double(max(c.tokens.count, 1)) : c.logProbability
-            }
-            for _ in 0..<maximumLength {
-                let previous = hypotheses.map { $0.tokens.last ?? startToken }
-                let out = decoder.step(tokens: previous, features: rowFeatures, projectedFeatures: projected, state: state)
-                let logProbabilities = out.logits.logSoftmax(axis: 1).values
-                let alphas = out.alpha.values, l = out.alpha.shape[1]
-                // The best `width` extensions (row, word, total) of all hypotheses by every word. Live
-                // hypotheses all have the same length, so length normalisation does not change this
-                // order; it matters only when finished captions of different lengths are ranked.
-                let width = max(beamSize - finished.count, 1)
-                var best: [(row: Int, word: Int, total: Double)] = []
-                for (row, h) in hypotheses.enumerated() {
-                    for w in 0..<vocabulary {
-                        let total = h.logProbability + Double(logProbabilities[row * vocabulary + w])
-                        guard best.count < width || total > best[best.count - 1].total else { continue }
-                        if best.count == width { best.removeLast() }
-                        let at = best.firstIndex { total > $0.total } ?? best.count
-                        best.insert((row, w, total), at: at)
-                    }
-                }
-                var next: [DecodedCaption] = [], rows: [Int32] = []
-                for c in best {
-                    var h = hypotheses[c.row]
-                    h.tokens.append(Int32(c.word))
-                    h.tokenLogProbabilities.append(Double(logProbabilities[c.row * vocabulary + c.word]))
-                    h.alphas.append(Array(alphas[(c.row * l)..<((c.row + 1) * l)]))
-                    if Int32(c.word) == endToken {
-                        h.finished = true
-                        finished.append(h)
-                    } else {
-                        next.append(h); rows.append(Int32(c.row))
-                    }
-                }
-                if finished.count >= beamSize || next.isEmpty { hypotheses = next; break }
-                hypotheses = next
-                // Keep the rows of the surviving hypotheses.
-                state = LSTMState(h: out.state.h.indexSelect(rows), c: out.state.c.indexSelect(rows))
-                let single = [Int32](repeating: 0, count: rows.count)
-                rowFeatures = features.indexSelect(single)
-                projected = projectedOnce.indexSelect(single)
-            }
-            let ranked = finished.sorted { score($0) > score($1) } + hypotheses.sorted { score($0) > score($1) }
-            return Array(ranked.prefix(max(nBest, 1)))
+        let vocabulary = model.configuration.vocabularySize
+        var hypotheses = [DecodedCaption(tokens: [], tokenLogProbabilities: [], alphas: [], finished: false)]
+        var finished: [DecodedCaption] = []
+        stepper.begin(features: features.data, images: 1, locations: features.shape[1])
+        func score(_ c: DecodedCaption) -> Double {
+            lengthNormalized ? c.logProbability / Double(max(c.tokens.count, 1)) : c.logProbability
         }
+        for _ in 0..<maximumLength {
+            stepper.step(tokens: hypotheses.map { $0.tokens.last ?? startToken })
+            // The best `width` extensions (row, word, total) of all hypotheses by every word. Live
+            // hypotheses all have the same length, so length normalisation does not change this
+            // order; it matters only when finished captions of different lengths are ranked.
+            let width = max(beamSize - finished.count, 1)
+            var best: [(row: Int, word: Int, total: Double)] = []
+            for (row, h) in hypotheses.enumerated() {
+                let logProbabilities = stepper.logProbabilities(row: row)
+                for w in 0..<vocabulary {
+                    let total = h.logProbability + Double(logProbabilities[w])
+                    guard best.count < width || total > best[best.count - 1].total else { continue }
+                    if best.count == width { best.removeLast() }
+                    let at = best.firstIndex { total > $0.total } ?? best.count
+                    best.insert((row, w, total), at: at)
+                }
+            }
+            var next: [DecodedCaption] = [], rows: [Int] = []
+            for c in best {
+                var h = hypotheses[c.row]
+                h.tokens.append(Int32(c.word))
+                h.tokenLogProbabilities.append(Double(stepper.logProbabilities(row: c.row)[c.word]))
+                h.alphas.append(Array(stepper.alpha(row: c.row)))
+                if Int32(c.word) == endToken {
+                    h.finished = true
+                    finished.append(h)
+                } else {
+                    next.append(h); rows.append(c.row)
+                }
+            }
+            hypotheses = next
+            if finished.count >= beamSize || next.isEmpty { break }
+            stepper.keepRows(rows)
+        }
+        let ranked = finished.sorted { score($0) > score($1) } + hypotheses.sorted { score($0) > score($1) }
+        return Array(ranked.prefix(max(nBest, 1)))
     }
 
-    /// Greedy decoding of several images at once (`features [B, L, D]`): all rows step together
-    /// until every row has emitted `<end>` or `maximumLength` tokens. Same results as `greedy` per image.
+    /// Greedy decoding of several images at once (`features [B, L, D]`): the rows of images still
+    /// decoding step together until each has emitted `<end>` or `maximumLength` tokens. Same
+    /// results as `greedy` per image.
     public func greedyBatch(features: Tensor, maximumLength: Int) -> [DecodedCaption] {
-        model.eval()
-        return withoutGradient {
-            let decoder = model.decoder
-            let b = features.shape[0], vocabulary = model.configuration.vocabularySize
-            let projected = decoder.attention.projectFeatures(features)
-            var state = decoder.initialState(features)
-            var results = [DecodedCaption](repeating: DecodedCaption(tokens: [], tokenLogProbabilities: [], alphas: [], finished: false), count: b)
-            var previous = [Int32](repeating: startToken, count: b)
-            for _ in 0..<maximumLength {
-                let out = decoder.step(tokens: previous, features: features, projectedFeatures: projected, state: state)
-                state = out.state
-                let logProbabilities = out.logits.logSoftmax(axis: 1).values
-                let alphas = out.alpha.values, l = out.alpha.shape[1]
-                for row in 0..<b where !results[row].finished {
-                    let base = row * vocabulary
-                    var best = 0
-                    for w in 1..<vocabulary where logProbabilities[base + w] > logProbabilities[base + best] { best = w }
-                    results[row].tokens.append(Int32(best))
-                    results[row].tokenLogProbabilities.append(Double(logProbabilities[base + best]))
-                    results[row].alphas.append(Array(alphas[(row * l)..<((row + 1) * l)]))
-                    results[row].finished = Int32(best) == endToken
-                    previous[row] = Int32(best)
-                }
-                if results.allSatisfy(\.finished) { break }
+        let b = features.shape[0], vocabulary = model.configuration.vocabularySize
+        var results = [DecodedCaption](repeating: DecodedCaption(tokens: [], tokenLogProbabilities: [], alphas: [], finished: false), count: b)
+        stepper.begin(features: features.data, images: b, locations: features.shape[1])
+        var live = Array(0..<b)   // live[row]: the image that stepper row decodes
+        var previous = [Int32](repeating: startToken, count: b)
+        for _ in 0..<maximumLength {
+            stepper.step(tokens: previous)
+            var keep: [Int] = []
+            for (row, image) in live.enumerated() {
+                let logProbabilities = stepper.logProbabilities(row: row)
+                var best = 0
+                for w in 1..<vocabulary where logProbabilities[w] > logProbabilities[best] { best = w }
+                results[image].tokens.append(Int32(best))
+                results[image].tokenLogProbabilities.append(Double(logProbabilities[best]))
+                results[image].alphas.append(Array(stepper.alpha(row: row)))
+                results[image].finished = Int32(best) == endToken
+                if !results[image].finished { keep.append(row) }
             }
-            return results
+            if keep.isEmpty { break }
+            if keep.count < live.count {
+                stepper.keepRows(keep)
+                live = keep.map { live[$0] }
+            }
+            previous = live.map { results[$0].tokens.last! }
         }
+        return results
     }
 
     /// The log-probability of each token of a given caption (ids without `<start>`, ending with

@@ -3,12 +3,15 @@ import NN
 /// The convolutional encoder: three blocks `Conv2d 3x3 (no bias) -> BatchNorm2d -> ReLU -> MaxPool 2x2`
 /// (channels 3 -> 32 -> 64 -> 128), then `Conv2d 3x3 128 -> D -> BatchNorm2d -> ReLU`.
 /// Images `[B, 3, S, S]` give annotation vectors `[B, L, D]`, L = (S/8)^2, ordered row-major over
-/// space (PyTorch: `permute(0, 2, 3, 1).reshape(B, -1, D)`).
+/// space (PyTorch: `permute(0, 2, 3, 1).reshape(B, -1, D)`). In eval mode without gradient
+/// recording it runs `EncoderInference` (batch norm folded, ReLU and pooling fused): same features.
 public final class ImageEncoder: Layer {
     public let conv1: Conv2D, conv2: Conv2D, conv3: Conv2D, conv4: Conv2D
     public let bn1: BatchNorm2D, bn2: BatchNorm2D, bn3: BatchNorm2D, bn4: BatchNorm2D
     let pool = MaxPool2D(kernelSize: 2)
     public let featureSize: Int
+    /// The graph-free path taken in eval mode when no gradient is recorded (captioning).
+    private lazy var inference = EncoderInference()
 
     public init(featureSize: Int, generator: inout SeededGenerator) {
         self.featureSize = featureSize
@@ -29,6 +32,7 @@ public final class ImageEncoder: Layer {
     public func callAsFunction(_ images: Tensor) -> Tensor {
         precondition(images.rank == 4 && images.shape[1] == 3 && images.shape[2] % 8 == 0 && images.shape[2] == images.shape[3],
                      "the encoder takes square RGB images [B, 3, S, S] with S a multiple of 8, not \(images.shape)")
+        if !bn1.isTraining && !GradientMode.isEnabled { return inference.encode(self, images: images) }
         var x = pool(bn1(conv1(images)).relu())
         x = pool(bn2(conv2(x)).relu())
         x = pool(bn3(conv3(x)).relu())
