@@ -36,23 +36,27 @@ public func fastSigmoid(_ x: Float8) -> Float8 {
     1 / (1 + fastExp(-x))
 }
 
-/// `tanh(x)`: an odd polynomial for |x| < 0.625, `sign(x) (1 - 2 / (e^{2|x|} + 1))` beyond.
+/// `tanh(x)` as a rational function, `x P(x^2) / Q(x^2)` with P of degree 6 and Q of degree 3 in
+/// x^2 (the minimax fit Eigen uses), x clamped to +-7.9053 where tanh is 1 to float precision:
+/// about 4e-7 from libm at worst, a third of the instructions of an exp-based form.
 @inline(__always)
-public func fastTanh(_ x: Float8) -> Float8 {
-    let a = x.replacing(with: -x, where: x .< 0)
+public func fastTanh(_ input: Float8) -> Float8 {
+    let bound = Float8(repeating: 7.90531110763549805)
+    var x = input.replacing(with: bound, where: input .> bound)
+    x.replace(with: -bound, where: x .< -bound)
     let z = x * x
-    var p: Float8 = Float8(repeating: -5.70498872745e-3)
-    p = p * z + 2.06390887954e-2
-    p = p * z - 5.37397155531e-2
-    p = p * z + 1.33314422036e-1
-    p = p * z - 3.33332819422e-1
-    let small = p * z * x + x
-    let e = fastExp(2 * a)
-    var large = 1 - 2 / (e + 1)
-    large.replace(with: -large, where: x .< 0)
-    var result = large
-    result.replace(with: small, where: a .< 0.625)
-    return result
+    var p = Float8(repeating: -2.76076847742355e-16)
+    p = p * z + 2.00018790482477e-13
+    p = p * z - 8.60467152213735e-11
+    p = p * z + 5.12229709037114e-08
+    p = p * z + 1.48572235717979e-05
+    p = p * z + 6.37261928875436e-04
+    p = p * z + 4.89352455891786e-03
+    var q = Float8(repeating: 1.19825839466702e-06)
+    q = q * z + 1.18534705686654e-04
+    q = q * z + 2.26843463243900e-03
+    q = q * z + 4.89352518554385e-03
+    return x * p / q
 }
 
 /// Scalar versions (one lane of the vector code, so scalar tails agree with vector bodies).

@@ -3,7 +3,7 @@
 /// `y = relu(W * im2col(x) + bias)`, or with `pool`, `y = maxpool2x2(relu(W * im2col(x) + bias))`
 /// (computed as `relu(max(window) + bias)`, the same value since both steps are monotonic).
 /// The output rows are split into bands over `workers` (bands of even height when pooling); each
-/// worker unfolds its band into its own columns, multiplies, and writes its band of `y`.
+/// worker (of `SpinTeam.shared`) unfolds its band into its own columns, multiplies, and writes its band of `y`.
 /// Shapes: x `[C, H, W]` (`g.batch` is ignored), weight `[O, C*kh*kw]`, bias `[O]`,
 /// y `[O, OH, OW]`, or `[O, OH/2, OW/2]` with `pool` (OH and OW even).
 /// `workspace` holds `inferenceConvolutionWorkspaceCount(g, outputChannels:, workers:)` floats.
@@ -20,7 +20,7 @@ public func conv2dBiasReluInference(
     let perWorker = inferenceConvolutionWorkerCount(g, outputChannels: o, workers: workers)
     let xs = SharedPointer(x), ws = SharedPointer(weight), bs = SharedPointer(bias), ys = SharedPointer(y)
     let scratch = SharedPointer(workspace)
-    parallelFor(workers: workers) { worker in
+    SpinTeam.shared.run(parts: workers) { worker in
         let units = workerRange(worker, of: workers, total: oh / unit)
         let rows = (units.lowerBound * unit)..<(units.upperBound * unit)
         if rows.isEmpty { return }

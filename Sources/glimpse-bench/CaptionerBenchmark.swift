@@ -44,6 +44,17 @@ func benchmarkCaptioner(_ report: Report, group: String) {
         let decoderRun = CaptionDecoder(model: model, startToken: 1, endToken: -1)
         let encode = secondsPerCall(minimumTime: 1) { _ = withoutGradient { model.encoder(image) } }
         report.add("captioner_encoder_1_image_128px", "milliseconds", encode * 1e3, "ms")
+        let features = withoutGradient { model.encoder(image) }
+        let stepper = AttentionDecoderStepper(decoder: model.decoder)
+        for rows in [1, 3] {
+            let tokens = [Int32](repeating: 5, count: rows)
+            let twenty = secondsPerCall(minimumTime: 1) {
+                stepper.begin(features: features.data, images: 1, locations: features.shape[1])
+                if rows > 1 { stepper.keepRows([Int](repeating: 0, count: rows)) }
+                for _ in 0..<20 { stepper.step(tokens: tokens) }
+            }
+            report.add("captioner_decoder_20_steps_\(rows)_rows", "milliseconds", twenty * 1e3, "ms")
+        }
         let greedy = secondsPerCall(minimumTime: 2) {
             let features = withoutGradient { model.encoder(image) }
             _ = decoderRun.greedy(features: features, maximumLength: 20)

@@ -111,3 +111,32 @@ final class PoolingKernelTests: XCTestCase {
         XCTAssertEqual(fastArg, generalArg)
     }
 }
+
+/// Winograd F(2x2, 3x3) against the im2col inference convolution (same bias, ReLU and pooling).
+final class WinogradConvolutionTests: XCTestCase {
+    func testWinogradMatchesDirectConvolution() {
+        var g = SystemRandomNumberGenerator()
+        for (c, o, side) in [(5, 7, 32), (3, 9, 16), (16, 4, 48)] {
+            for pool in [false, true] {
+                let x = (0..<(c * side * side)).map { _ in Float.random(in: -1...1, using: &g) }
+                let w = (0..<(o * c * 9)).map { _ in Float.random(in: -0.5...0.5, using: &g) }
+                let b = (0..<o).map { _ in Float.random(in: -0.2...0.2, using: &g) }
+                let geometry = ConvolutionGeometry(batch: 1, channels: c, height: side, width: side, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+                let outCount = pool ? o * side * side / 4 : o * side * side
+                var direct = [Float](repeating: 0, count: outCount), winograd = [Float](repeating: 0, count: outCount)
+                var scratch = [Float](repeating: 0, count: max(inferenceConvolutionWorkspaceCount(geometry, outputChannels: o, workers: 2),
+                                                               winogradWorkspaceCount(channels: c, outputChannels: o, height: side, width: side)))
+                var u = [Float](repeating: 0, count: winogradWeightCount(outputChannels: o, channels: c))
+                XCTAssertTrue(winogradApplies(height: side, width: side))
+                winogradTransformWeights(w, outputChannels: o, channels: c, into: &u)
+                conv2dBiasReluInference(x: x, weight: w, bias: b, outputChannels: o, geometry, pool: pool, workspace: &scratch, y: &direct)
+                conv3x3WinogradBiasRelu(x: x, channels: c, height: side, width: side, transformedWeights: u, bias: b,
+                                        outputChannels: o, pool: pool, workspace: &scratch, y: &winograd)
+                let worst = zip(direct, winograd).map { abs($0 - $1) }.max()!
+                XCTAssertLessThan(worst, 1e-5, "C \(c), O \(o), side \(side), pool \(pool)")
+                XCTAssertGreaterThan(direct.filter { $0 > 0 }.count, outCount / 4, "enough positive outputs to compare")
+            }
+        }
+        XCTAssertFalse(winogradApplies(height: 8, width: 8))
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 import NN
 
@@ -14,7 +15,7 @@ import NN
 ///     e_l = w . act(P_l + q) + b_w,  alpha = softmax(e),  z = sigmoid(f) * sum_l alpha_l a_l
 ///     gates = T[y] + g_h + W_ih[:, E:] z;  (h, c) = LSTM(gates, c);  log p = log_softmax(fc h)
 ///
-/// Rows are split over the cores when there are several.
+/// Each phase of a step is split over the cores on a `SpinTeam` (weight rows, locations, units).
 public final class AttentionDecoderStepper {
     public let vocabularySize: Int, featureSize: Int, hiddenSize: Int, attentionSize: Int, embeddingSize: Int
     /// Locations per image of the current features; rows being decoded.
@@ -26,8 +27,14 @@ public final class AttentionDecoderStepper {
     private var features = Buffer(count: 0), projected = Buffer(count: 0)
     private var rowImage: [Int] = [], reordered: [Int] = []
     private var h = Buffer(count: 0), c = Buffer(count: 0), spareH = Buffer(count: 0), spareC = Buffer(count: 0)
-    private var hiddenOut = Buffer(count: 0), alphas = Buffer(count: 0), gated = Buffer(count: 0)
-    private var gates = Buffer(count: 0), cellOutput = Buffer(count: 0), logits = Buffer(count: 0), logProbabilities = Buffer(count: 0)
+    /// `[U; W_f; W_hh] h + bias` of the current state, rows `[rows, A + D + 4H]` (kept up to date
+    /// at the end of every step, so a step starts with attention).
+    private var hiddenOut = Buffer(count: 0), spareOut = Buffer(count: 0)
+    private var alphas = Buffer(count: 0), gated = Buffer(count: 0)
+    /// Per team part and row: the largest score of its locations, the sum of their exponentials,
+    /// and their exponential-weighted feature sum (`[parts, rows, D]`).
+    private var partialMax = Buffer(count: 0), partialSum = Buffer(count: 0), partialContext = Buffer(count: 0)
+    private var gates = Buffer(count: 0), logits = Buffer(count: 0), logProbabilities = Buffer(count: 0)
     private var capacity = 0
 
     /// Rows of the combined hidden-state product: `A + D + 4H`.
@@ -74,8 +81,12 @@ public final class AttentionDecoderStepper {
         if projected.count < images * l * a { projected = Buffer(uninitializedCount: images * l * a) }
         features.pointer.update(from: source, count: images * l * d)
         let encoderAttention = decoder.attention.encoderAttention
-        gemm(transposeA: false, transposeB: true, m: images * l, n: a, k: d,
-             a: source, lda: d, b: encoderAttention.weight.data, ldb: d, c: projected.pointer, ldc: a)
+        let team = SpinTeam.shared, projectedRows = images * l
+        team.run(parts: team.size) { part in
+            let range = workerRange(part, of: team.size, total: projectedRows)
+            gemm(transposeA: false, transposeB: true, m: range.count, n: a, k: d, a: source + range.lowerBound * d, lda: d,
+                 b: encoderAttention.weight.data, ldb: d, c: projected.pointer + range.lowerBound * a, ldc: a, threads: 1)
+        }
         ensureCapacity(images)
         if alphas.count < capacity * l { alphas = Buffer(count: capacity * l) }
         rows = images
@@ -83,8 +94,15 @@ public final class AttentionDecoderStepper {
         if zeroInitialState {
             h.pointer.update(repeating: 0, count: images * hs)
             c.pointer.update(repeating: 0, count: images * hs)
-            return
+        } else {
+            initialState(features: source, images: images, locations: l)
         }
+        team.run(parts: team.size) { part in self.hiddenProduct(part: part, of: team.size) }
+    }
+
+    /// `init_h` and `init_c` of each image's mean feature.
+    private func initialState(features source: UnsafePointer<Float>, images: Int, locations l: Int) {
+        let d = featureSize, hs = hiddenSize
         // Mean feature per image (into `gated`, D floats a row), then init_h and init_c.
         for image in 0..<images {
             let mean = gated.pointer + image * d
@@ -112,7 +130,10 @@ public final class AttentionDecoderStepper {
             (spareH.pointer + i * hs).update(from: h.pointer + parent * hs, count: hs)
             (spareC.pointer + i * hs).update(from: c.pointer + parent * hs, count: hs)
         }
-        swap(&h, &spareH); swap(&c, &spareC)
+        for (i, parent) in parents.enumerated() {
+            (spareOut.pointer + i * hiddenRows).update(from: hiddenOut.pointer + parent * hiddenRows, count: hiddenRows)
+        }
+        swap(&h, &spareH); swap(&c, &spareC); swap(&hiddenOut, &spareOut)
         reordered = parents.map { rowImage[$0] }
         swap(&rowImage, &reordered)
         rows = parents.count
@@ -123,13 +144,77 @@ public final class AttentionDecoderStepper {
     public func step(tokens: [Int32]) {
         precondition(tokens.count == rows, "\(tokens.count) tokens for \(rows) rows")
         for token in tokens { precondition(token >= 0 && Int(token) < vocabularySize, "token \(token) is outside the vocabulary") }
-        let workers = min(kernelWorkers, rows)
-        if workers == 1 {
-            advance(rows: 0..<rows, tokens: tokens)
-        } else {
-            let me = SharedStepper(self)
-            parallelFor(workers: workers) { w in me.stepper.advance(rows: workerRange(w, of: workers, total: me.stepper.rows), tokens: tokens) }
+        let team = SpinTeam.shared, parts = team.size
+        let a = attentionSize, d = featureSize, hs = hiddenSize, v = vocabularySize, l = locations, n = rows
+        let cell = decoder.decodeStep, attention = decoder.attention, fc = decoder.fc
+        let fullBias = attention.fullAttention.bias?.data[0] ?? 0
+        // 1. Attention over each part's locations: scores, their exponentials shifted by the
+        //    part's largest score, and the weighted feature sum (a softmax in pieces).
+        team.run(parts: parts) { part in
+            let range = workerRange(part, of: parts, total: l)
+            for r in 0..<n {
+                let image = rowImage[r], scores = alphas.pointer + r * l + range.lowerBound
+                let slot = part * n + r
+                additiveAttentionForward(projected: projected.pointer + (image * l + range.lowerBound) * a, query: hiddenOut.pointer + r * hiddenRows,
+                                         weight: attention.fullAttention.weight.data, bias: fullBias, batch: 1, locations: range.count,
+                                         width: a, relu: relu, activated: nil, scores: scores)
+                let (largest, sum) = exponentiateShifted(scores, count: range.count)
+                partialMax.pointer[slot] = largest; partialSum.pointer[slot] = sum
+                weightedSum(scores, rows: features.pointer + (image * l + range.lowerBound) * d, count: range.count, width: d,
+                            columns: 0..<d, into: partialContext.pointer + slot * d)
+            }
         }
+        // Combine the pieces: alpha = e^(s - M) / S, z = sigmoid(f) * sum_l alpha_l a_l.
+        for r in 0..<n {
+            var largest = -Float.infinity
+            for part in 0..<parts where workerRange(part, of: parts, total: l).count > 0 { largest = max(largest, partialMax.pointer[part * n + r]) }
+            var total: Float = 0
+            for part in 0..<parts where workerRange(part, of: parts, total: l).count > 0 {
+                total += partialSum.pointer[part * n + r] * Foundation.exp(partialMax.pointer[part * n + r] - largest)
+            }
+            let z = gated.pointer + r * d
+            z.update(repeating: 0, count: d)
+            for part in 0..<parts {
+                let range = workerRange(part, of: parts, total: l)
+                if range.isEmpty { continue }
+                let scale = Foundation.exp(partialMax.pointer[part * n + r] - largest) / total
+                let alpha = alphas.pointer + r * l
+                for i in range { alpha[i] *= scale }
+                let piece = partialContext.pointer + (part * n + r) * d
+                for j in 0..<d { z[j] += scale * piece[j] }
+            }
+            gateContext(z, gate: hiddenOut.pointer + r * hiddenRows + a, count: d)
+        }
+        // 2. gates = T[y] + g_h + W_ih[:, E:] z and the LSTM update, the hidden units split.
+        team.run(parts: parts) { part in
+            let units = blockRange(part, of: parts, total: hs)
+            if units.isEmpty { return }
+            for q in 0..<4 {
+                let rowsOfGate = (q * hs + units.lowerBound)..<(q * hs + units.upperBound)
+                for r in 0..<n {
+                    let g = gates.pointer + r * 4 * hs, table = tokenGates.pointer + Int(tokens[r]) * 4 * hs
+                    let recurrent = hiddenOut.pointer + r * hiddenRows + a + d
+                    for j in rowsOfGate { g[j] = table[j] + recurrent[j] }
+                }
+                rowDots(cell.weightIH.data + embeddingSize, ld: embeddingSize + d, k: d, vectors: n, x: gated.pointer, xStride: d,
+                        rows: rowsOfGate, into: gates.pointer + rowsOfGate.lowerBound, yStride: 4 * hs, accumulate: true)
+            }
+            for r in 0..<n {
+                lstmUnits(gates: gates.pointer + r * 4 * hs, hidden: hs, units: units, c: c.pointer + r * hs, h: h.pointer + r * hs)
+            }
+        }
+        // 3. logits = fc h, and the next step's hidden product, the rows of both split.
+        team.run(parts: parts) { part in
+            let range = blockRange(part, of: parts, total: v)
+            for r in 0..<n {
+                let row = logits.pointer + r * v + range.lowerBound
+                if let bias = fc.bias { row.update(from: bias.data + range.lowerBound, count: range.count) } else { row.update(repeating: 0, count: range.count) }
+            }
+            rowDots(fc.weight.data, ld: hs, k: hs, vectors: n, x: h.pointer, xStride: hs,
+                    rows: range, into: logits.pointer + range.lowerBound, yStride: v, accumulate: true)
+            self.hiddenProduct(part: part, of: parts)
+        }
+        softmaxForward(x: logits.pointer, outer: n, n: v, inner: 1, y: logProbabilities.pointer, log: true)
     }
 
     /// Log-probabilities of the next word for `row` after the last step (`V` floats).
@@ -140,6 +225,14 @@ public final class AttentionDecoderStepper {
     /// The attention weights of `row` at the last step (`L` floats).
     public func alpha(row: Int) -> UnsafeBufferPointer<Float> {
         UnsafeBufferPointer(start: alphas.pointer + row * locations, count: locations)
+    }
+
+    /// Part `part` of `[q; f; g_h] = [U; W_f; W_hh] h + bias` for every row (a block of weight rows).
+    private func hiddenProduct(part: Int, of parts: Int) {
+        let range = blockRange(part, of: parts, total: hiddenRows), hs = hiddenSize
+        for r in 0..<rows { (hiddenOut.pointer + r * hiddenRows + range.lowerBound).update(from: hiddenBias.pointer + range.lowerBound, count: range.count) }
+        rowDots(hiddenWeights.pointer, ld: hs, k: hs, vectors: rows, x: h.pointer, xStride: hs,
+                rows: range, into: hiddenOut.pointer + range.lowerBound, yStride: hiddenRows, accumulate: true)
     }
 
     private func ensureCapacity(_ needed: Int) {
@@ -154,60 +247,66 @@ public final class AttentionDecoderStepper {
         }
         h = grown(h, hs); c = grown(c, hs)
         spareH = Buffer(count: n * hs); spareC = Buffer(count: n * hs)
-        hiddenOut = Buffer(count: n * hiddenRows)
+        hiddenOut = grown(hiddenOut, hiddenRows); spareOut = Buffer(count: n * hiddenRows)
+        let parts = SpinTeam.shared.size
+        partialMax = Buffer(count: parts * n); partialSum = Buffer(count: parts * n); partialContext = Buffer(count: parts * n * featureSize)
         gated = Buffer(count: n * featureSize)
-        gates = Buffer(count: n * 4 * hs); cellOutput = Buffer(count: n * hs)
+        gates = Buffer(count: n * 4 * hs)
         logits = Buffer(count: n * vocabularySize); logProbabilities = Buffer(count: n * vocabularySize)
         alphas = Buffer(count: n * locations)
     }
+}
 
-    /// All phases of a step for a contiguous range of rows.
-    fileprivate func advance(rows range: Range<Int>, tokens: [Int32]) {
-        if range.isEmpty { return }
-        let a = attentionSize, d = featureSize, hs = hiddenSize, v = vocabularySize, l = locations
-        let n = range.count, first = range.lowerBound
-        let cell = decoder.decodeStep, attention = decoder.attention
-        // [q; f; g_h] = [U; W_f; W_hh] h + bias.
-        let out = hiddenOut.pointer + first * hiddenRows
-        for r in 0..<n { (out + r * hiddenRows).update(from: hiddenBias.pointer, count: hiddenRows) }
-        rowDots(hiddenWeights.pointer, ld: hs, k: hs, vectors: n, x: h.pointer + first * hs, xStride: hs,
-                rows: 0..<hiddenRows, into: out, yStride: hiddenRows, accumulate: true)
-        let fullBias = attention.fullAttention.bias?.data[0] ?? 0
-        for r in 0..<n {
-            let row = first + r, image = rowImage[row]
-            let query = out + r * hiddenRows
-            // Attention weights, context, and the gated context z (into `gated`).
-            let alpha = alphas.pointer + row * l
-            additiveAttentionForward(projected: projected.pointer + image * l * a, query: query, weight: attention.fullAttention.weight.data,
-                                     bias: fullBias, batch: 1, locations: l, width: a, relu: relu, activated: nil, scores: alpha)
-            softmaxForward(x: alpha, outer: 1, n: l, inner: 1, y: alpha)
-            let z = gated.pointer + row * d
-            weightedSum(alpha, rows: features.pointer + image * l * d, count: l, width: d, into: z)
-            gateContext(z, gate: query + a, count: d)
-            // Gates: T[y] + g_h + W_ih[:, E:] z.
-            let g = gates.pointer + row * 4 * hs, table = tokenGates.pointer + Int(tokens[row]) * 4 * hs, recurrent = query + a + d
-            for j in 0..<(4 * hs) { g[j] = table[j] + recurrent[j] }
-        }
-        rowDots(cell.weightIH.data + embeddingSize, ld: embeddingSize + d, k: d, vectors: n, x: gated.pointer + first * d, xStride: d,
-                rows: 0..<(4 * hs), into: gates.pointer + first * 4 * hs, yStride: 4 * hs, accumulate: true)
-        lstmStepForward(gates: gates.pointer + first * 4 * hs, cPrev: c.pointer + first * hs, c: spareC.pointer + first * hs,
-                        cellOutput: cellOutput.pointer + first * hs, h: h.pointer + first * hs, batch: n, hidden: hs)
-        (c.pointer + first * hs).update(from: spareC.pointer + first * hs, count: n * hs)
-        // log_softmax(fc h).
-        let fc = decoder.fc
-        for r in 0..<n { fillRows(logits.pointer + (first + r) * v, rows: 1, columns: v, a: fc.bias?.data, b: nil) }
-        rowDots(fc.weight.data, ld: hs, k: hs, vectors: n, x: h.pointer + first * hs, xStride: hs,
-                rows: 0..<v, into: logits.pointer + first * v, yStride: v, accumulate: true)
-        softmaxForward(x: logits.pointer + first * v, outer: n, n: v, inner: 1, y: logProbabilities.pointer + first * v, log: true)
+/// `out[j] = sum_i weights[i] * rows[i * width + j]` for `j` in `columns`.
+private func weightedSum(_ weights: UnsafePointer<Float>, rows: UnsafePointer<Float>, count: Int, width: Int, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+    let o = out + columns.lowerBound
+    o.update(repeating: 0, count: columns.count)
+    for i in 0..<count {
+        let w = weights[i], row = rows + i * width + columns.lowerBound
+        for j in 0..<columns.count { o[j] += w * row[j] }
     }
 }
 
-/// `out[j] = sum_i weights[i] * rows[i * width + j]` (`out` has `width` floats).
-private func weightedSum(_ weights: UnsafePointer<Float>, rows: UnsafePointer<Float>, count: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
-    out.update(repeating: 0, count: width)
-    for i in 0..<count {
-        let w = weights[i], row = rows + i * width
-        for j in 0..<width { out[j] += w * row[j] }
+/// `p[i] = e^(p[i] - m)` with m the largest of the `count` values; returns m and the sum.
+private func exponentiateShifted(_ p: UnsafeMutablePointer<Float>, count: Int) -> (largest: Float, sum: Float) {
+    var m = -Float.infinity
+    for i in 0..<count { m = max(m, p[i]) }
+    var sum: Float = 0, i = 0
+    while i + 8 <= count {
+        let e = fastExp(UnsafeRawPointer(p + i).loadUnaligned(as: Float8.self) - m)
+        UnsafeMutableRawPointer(p + i).storeBytes(of: e, as: Float8.self)
+        sum += e.sum()
+        i += 8
+    }
+    while i < count { p[i] = fastExp(p[i] - m); sum += p[i]; i += 1 }
+    return (m, sum)
+}
+
+/// Block `part` of `parts` over `total` items, edges on multiples of 8 (whole vectors).
+private func blockRange(_ part: Int, of parts: Int, total: Int) -> Range<Int> {
+    let blocks = (total + 7) / 8
+    let r = workerRange(part, of: parts, total: blocks)
+    return min(total, r.lowerBound * 8)..<min(total, r.upperBound * 8)
+}
+
+/// The LSTM update of hidden units `units` from pre-activation gates (`[4H]`, order i, f, g, o):
+/// `c = σ(f) c + σ(i) tanh(g)`, `h = σ(o) tanh(c)`.
+private func lstmUnits(gates: UnsafeMutablePointer<Float>, hidden hs: Int, units: Range<Int>, c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+    var j = units.lowerBound
+    while j + 8 <= units.upperBound {
+        @inline(__always) func v(_ p: UnsafeMutablePointer<Float>) -> Float8 { UnsafeRawPointer(p).loadUnaligned(as: Float8.self) }
+        let i = fastSigmoid(v(gates + j)), f = fastSigmoid(v(gates + hs + j))
+        let g = fastTanh(v(gates + 2 * hs + j)), o = fastSigmoid(v(gates + 3 * hs + j))
+        let cv = f * v(c + j) + i * g
+        UnsafeMutableRawPointer(c + j).storeBytes(of: cv, as: Float8.self)
+        UnsafeMutableRawPointer(h + j).storeBytes(of: o * fastTanh(cv), as: Float8.self)
+        j += 8
+    }
+    while j < units.upperBound {
+        let i = fastSigmoid(gates[j]), f = fastSigmoid(gates[hs + j]), g = fastTanh(gates[2 * hs + j]), o = fastSigmoid(gates[3 * hs + j])
+        c[j] = f * c[j] + i * g
+        h[j] = o * fastTanh(c[j])
+        j += 1
     }
 }
 
@@ -221,10 +320,4 @@ private func gateContext(_ z: UnsafeMutablePointer<Float>, gate: UnsafePointer<F
         j += 8
     }
     while j < count { z[j] *= fastSigmoid(gate[j]); j += 1 }
-}
-
-/// The stepper crossing into `parallelFor`'s workers, which touch disjoint rows.
-private struct SharedStepper: @unchecked Sendable {
-    let stepper: AttentionDecoderStepper
-    init(_ stepper: AttentionDecoderStepper) { self.stepper = stepper }
 }

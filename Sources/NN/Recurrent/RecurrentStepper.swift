@@ -44,9 +44,9 @@ public final class RecurrentStepper {
         nextHidden = Buffer(count: hidden)
         self.gates = Buffer(count: gates * hidden)
         hiddenGates = Buffer(count: gates * hidden)
-        // Waking another core costs tens of microseconds (GCD), more than a step of a few hundred
-        // units takes, so only large layers are split.
-        workers = hidden >= 1024 ? min(kernelWorkers, hidden / 256) : 1
+        // The split runs on a spinning team (`SpinTeam`), which hands over in well under a
+        // microsecond, so layers from 128 units are worth splitting.
+        workers = hidden >= 128 ? min(SpinTeam.shared.size, hidden / 64) : 1
     }
 
     /// Sets every state to zero.
@@ -106,7 +106,7 @@ public final class RecurrentStepper {
             let bih = biasIH[layer].map { SharedPointer(UnsafePointer($0.data)) }, bhh = biasHH[layer].map { SharedPointer(UnsafePointer($0.data)) }
             let h = hidden[layer], c = cell[layer], next = nextHidden, gi = gates, gh = hiddenGates
             let kind = kind, workers = workers, inputWidth = layer == 0 ? inputSize : H
-            parallelFor(workers: workers) { w in
+            SpinTeam.shared.run(parts: workers) { w in
                 let units = workerRange(w, of: workers, total: H)
                 for q in 0..<G {
                     let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)

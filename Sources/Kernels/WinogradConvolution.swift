@@ -1,0 +1,160 @@
+/// Winograd F(2x2, 3x3) convolution for inference (3x3 kernel, stride 1, padding 1): each 2 x 2
+/// output tile comes from a 4 x 4 input tile with 16 multiplications per channel pair instead of 36
+/// (Lavin and Gray 2016). With `B^T`, `G`, `A^T` the F(2x2, 3x3) matrices,
+///
+///     U = G g G^T  (per output/input channel pair, `[16, O, C]`)
+///     V = B^T d B  (per input channel and tile, `[16, C, T]`)
+///     M[xi] = U[xi] V[xi]  (16 products `[O, C] x [C, T]`),   Y = A^T M A  (per tile, 2 x 2)
+///
+/// followed by `relu(Y + bias)`, or with pooling `relu(max(Y) + bias)`: the 2 x 2 tiles are exactly
+/// the windows of a 2 x 2 max pool. Tiles are handled eight at a time along a row, so the output
+/// width must be a multiple of 16 (`winogradApplies`); the tile rows are split over `SpinTeam.shared`.
+
+/// Whether `conv3x3WinogradBiasRelu` takes an image of this size (even height, width a multiple of 16).
+public func winogradApplies(height: Int, width: Int) -> Bool { height % 2 == 0 && width % 16 == 0 && height >= 2 }
+
+/// Floats of `u` for `outputChannels x channels` 3 x 3 kernels: `16 * O * C`.
+public func winogradWeightCount(outputChannels: Int, channels: Int) -> Int { 16 * outputChannels * channels }
+
+/// `u[xi, o, c] = (G g_{o,c} G^T)[xi]` for weights `[O, C, 3, 3]`.
+public func winogradTransformWeights(_ weight: UnsafePointer<Float>, outputChannels o: Int, channels c: Int, into u: UnsafeMutablePointer<Float>) {
+    let plane = o * c
+    for pair in 0..<plane {
+        let g = weight + pair * 9
+        // G g: rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2 (each three wide).
+        var rows = [[Float]](repeating: [0, 0, 0], count: 4)
+        for j in 0..<3 {
+            let g0 = g[j], g1 = g[3 + j], g2 = g[6 + j]
+            rows[0][j] = g0; rows[1][j] = (g0 + g1 + g2) / 2; rows[2][j] = (g0 - g1 + g2) / 2; rows[3][j] = g2
+        }
+        // (G g) G^T, the same on each row.
+        for i in 0..<4 {
+            let r = rows[i]
+            let values = [r[0], (r[0] + r[1] + r[2]) / 2, (r[0] - r[1] + r[2]) / 2, r[2]]
+            for j in 0..<4 { u[(4 * i + j) * plane + pair] = values[j] }
+        }
+    }
+}
+
+/// Scratch floats `conv3x3WinogradBiasRelu` needs: the zero-padded input, V and M.
+public func winogradWorkspaceCount(channels c: Int, outputChannels o: Int, height h: Int, width w: Int) -> Int {
+    let tiles = (h / 2) * (w / 2)
+    return c * (h + 2) * (w + 2) + 32 + 16 * c * tiles + 16 * o * tiles
+}
+
+/// `y = relu(conv3x3(x) + bias)` (`[O, H, W]`) or, with `pool`, `maxpool2x2` of it (`[O, H/2, W/2]`),
+/// for one image `x [C, H, W]`, from weights transformed by `winogradTransformWeights`.
+public func conv3x3WinogradBiasRelu(
+    x: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
+    transformedWeights u: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputChannels o: Int, pool: Bool,
+    workspace: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
+) {
+    precondition(winogradApplies(height: h, width: w), "Winograd tiles need an even height and a width that is a multiple of 16, not \(h)x\(w)")
+    let tileRows = h / 2, tileColumns = w / 2, tiles = tileRows * tileColumns
+    let pw = w + 2, ph = h + 2
+    let padded = workspace, v = workspace + c * ph * pw + 32, m = v + 16 * c * tiles
+    // The input with a border of zeros (and slack for the last 16-wide loads).
+    padded.update(repeating: 0, count: c * ph * pw + 32)
+    for channel in 0..<c {
+        for row in 0..<h {
+            (padded + (channel * ph + row + 1) * pw + 1).update(from: x + (channel * h + row) * w, count: w)
+        }
+    }
+    let team = SpinTeam.shared, parts = min(team.size, tileRows)
+    let sp = SharedPointer(UnsafePointer(padded)), sv = SharedPointer(v), sm = SharedPointer(m)
+    let su = SharedPointer(u), sb = SharedPointer(bias), sy = SharedPointer(y)
+    team.run(parts: parts) { part in
+        let rows = workerRange(part, of: parts, total: tileRows)
+        if rows.isEmpty { return }
+        let first = rows.lowerBound * tileColumns, count = rows.count * tileColumns
+        inputTransform(padded: sp.pointer, channels: c, paddedHeight: ph, paddedWidth: pw, tileRows: rows, tileColumns: tileColumns,
+                       tiles: tiles, into: sv.pointer)
+        for xi in 0..<16 {
+            gemm(transposeA: false, transposeB: false, m: o, n: count, k: c,
+                 a: su.pointer + xi * o * c, lda: c, b: sv.pointer + xi * c * tiles + first, ldb: tiles,
+                 c: sm.pointer + xi * o * tiles + first, ldc: tiles, threads: 1)
+        }
+        outputTransform(m: sm.pointer, outputChannels: o, tileRows: rows, tileColumns: tileColumns, tiles: tiles,
+                        bias: sb.pointer, pool: pool, width: w, into: sy.pointer)
+    }
+}
+
+/// Four vectors: one row (or column) of a 4 x 4 tile, for eight tiles.
+private struct Quad {
+    var a: Float8, b: Float8, c: Float8, d: Float8
+    @inline(__always) static func + (x: Quad, y: Quad) -> Quad { Quad(a: x.a + y.a, b: x.b + y.b, c: x.c + y.c, d: x.d + y.d) }
+    @inline(__always) static func - (x: Quad, y: Quad) -> Quad { Quad(a: x.a - y.a, b: x.b - y.b, c: x.c - y.c, d: x.d - y.d) }
+    /// `q B` for a row q: `(a - c, b + c, c - b, b - d)`.
+    @inline(__always) var timesB: Quad { Quad(a: a - c, b: b + c, c: c - b, d: b - d) }
+}
+
+/// `V[xi, c, t] = (B^T d B)[xi]` for the tiles of `tileRows`, eight tiles of a row at a time: the
+/// four columns of eight tiles are the even and odd lanes of two 16-wide loads.
+/// `B^T d` has rows `d0 - d2, d1 + d2, d2 - d1, d1 - d3`; `B` does the same to each row's columns.
+private func inputTransform(padded: UnsafePointer<Float>, channels c: Int, paddedHeight ph: Int, paddedWidth pw: Int,
+                            tileRows: Range<Int>, tileColumns: Int, tiles: Int, into v: UnsafeMutablePointer<Float>) {
+    for channel in 0..<c {
+        let image = padded + channel * ph * pw
+        for ty in tileRows {
+            var tx = 0
+            while tx < tileColumns {
+                @inline(__always) func row(_ i: Int) -> Quad {
+                    let base = image + (2 * ty + i) * pw + 2 * tx
+                    let l0 = UnsafeRawPointer(base).loadUnaligned(as: SIMD16<Float>.self)
+                    let l1 = UnsafeRawPointer(base + 2).loadUnaligned(as: SIMD16<Float>.self)
+                    return Quad(a: l0.evenHalf, b: l0.oddHalf, c: l1.evenHalf, d: l1.oddHalf)
+                }
+                let d0 = row(0), d1 = row(1), d2 = row(2), d3 = row(3)
+                let tile = ty * tileColumns + tx
+                @inline(__always) func put(_ q: Quad, _ i: Int) {
+                    let t = q.timesB
+                    let out = v + (4 * i * c + channel) * tiles + tile, step = c * tiles
+                    UnsafeMutableRawPointer(out).storeBytes(of: t.a, as: Float8.self)
+                    UnsafeMutableRawPointer(out + step).storeBytes(of: t.b, as: Float8.self)
+                    UnsafeMutableRawPointer(out + 2 * step).storeBytes(of: t.c, as: Float8.self)
+                    UnsafeMutableRawPointer(out + 3 * step).storeBytes(of: t.d, as: Float8.self)
+                }
+                put(d0 - d2, 0); put(d1 + d2, 1); put(d2 - d1, 2); put(d1 - d3, 3)
+                tx += 8
+            }
+        }
+    }
+}
+
+/// `Y = A^T M A` per tile (eight at a time), plus bias and ReLU, pooled or written as 2 x 2 blocks:
+/// `A^T M` has rows `m0 + m1 + m2`, `m1 - m2 - m3`; `A` does the same to each row's columns.
+private func outputTransform(m: UnsafePointer<Float>, outputChannels o: Int, tileRows: Range<Int>, tileColumns: Int, tiles: Int,
+                             bias: UnsafePointer<Float>, pool: Bool, width w: Int, into y: UnsafeMutablePointer<Float>) {
+    let totalTileRows = tiles / tileColumns
+    for channel in 0..<o {
+        let b = Float8(repeating: bias[channel])
+        for ty in tileRows {
+            var tx = 0
+            while tx < tileColumns {
+                let tile = ty * tileColumns + tx
+                @inline(__always) func row(_ i: Int) -> Quad {
+                    @inline(__always) func at(_ xi: Int) -> Float8 { UnsafeRawPointer(m + (xi * o + channel) * tiles + tile).loadUnaligned(as: Float8.self) }
+                    return Quad(a: at(4 * i), b: at(4 * i + 1), c: at(4 * i + 2), d: at(4 * i + 3))
+                }
+                let m0 = row(0), m1 = row(1), m2 = row(2), m3 = row(3)
+                let s0 = m0 + m1 + m2, s1 = m1 - m2 - m3
+                let y00 = s0.a + s0.b + s0.c + b, y01 = s0.b - s0.c - s0.d + b
+                let y10 = s1.a + s1.b + s1.c + b, y11 = s1.b - s1.c - s1.d + b
+                if pool {
+                    var best = y00.replacing(with: y01, where: y01 .> y00)
+                    best.replace(with: y10, where: y10 .> best)
+                    best.replace(with: y11, where: y11 .> best)
+                    best.replace(with: 0, where: best .< 0)
+                    UnsafeMutableRawPointer(y + (channel * totalTileRows + ty) * tileColumns + tx).storeBytes(of: best, as: Float8.self)
+                } else {
+                    let top = y + (channel * 2 * totalTileRows + 2 * ty) * w + 2 * tx, bottom = top + w
+                    for k in 0..<8 {
+                        top[2 * k] = max(y00[k], 0); top[2 * k + 1] = max(y01[k], 0)
+                        bottom[2 * k] = max(y10[k], 0); bottom[2 * k + 1] = max(y11[k], 0)
+                    }
+                }
+                tx += 8
+            }
+        }
+    }
+}
