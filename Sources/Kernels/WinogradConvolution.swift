@@ -8,7 +8,8 @@
 ///
 /// followed by `relu(Y + bias)`, or with pooling `relu(max(Y) + bias)`: the 2 x 2 tiles are exactly
 /// the windows of a 2 x 2 max pool. Tiles are handled eight at a time along a row, so the output
-/// width must be a multiple of 16 (`winogradApplies`); the tile rows are split over `SpinTeam.shared`.
+/// width must be a multiple of 16 (`winogradApplies`); the tile rows are split over `SpinTeam.shared`,
+/// each worker going through its rows a block of about 128 tiles at a time.
 
 /// Whether `conv3x3WinogradBiasRelu` takes an image of this size (even height, width a multiple of 16).
 public func winogradApplies(height: Int, width: Int) -> Bool { height % 2 == 0 && width % 16 == 0 && height >= 2 }
@@ -36,11 +37,14 @@ public func winogradTransformWeights(_ weight: UnsafePointer<Float>, outputChann
     }
 }
 
-/// Scratch floats `conv3x3WinogradBiasRelu` needs: the zero-padded input, V and M.
+/// Scratch floats `conv3x3WinogradBiasRelu` needs: the zero-padded input, and per worker the V
+/// and M of one block of tiles.
 public func winogradWorkspaceCount(channels c: Int, outputChannels o: Int, height h: Int, width w: Int) -> Int {
-    let tiles = (h / 2) * (w / 2)
-    return c * (h + 2) * (w + 2) + 32 + 16 * c * tiles + 16 * o * tiles
+    c * (h + 2) * (w + 2) + 32 + SpinTeam.shared.size * 16 * (c + o) * winogradBlockTiles(width: w)
 }
+
+/// Tiles handled together (whole tile rows, about 128): their V and M stay in the core's cache.
+func winogradBlockTiles(width w: Int) -> Int { max(1, 128 / max(1, w / 2)) * max(1, w / 2) }
 
 /// `y = relu(conv3x3(x) + bias)` (`[O, H, W]`) or, with `pool`, `maxpool2x2` of it (`[O, H/2, W/2]`),
 /// for one image `x [C, H, W]`, from weights transformed by `winogradTransformWeights`.
@@ -50,9 +54,9 @@ public func conv3x3WinogradBiasRelu(
     workspace: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
 ) {
     precondition(winogradApplies(height: h, width: w), "Winograd tiles need an even height and a width that is a multiple of 16, not \(h)x\(w)")
-    let tileRows = h / 2, tileColumns = w / 2, tiles = tileRows * tileColumns
+    let tileRows = h / 2, tileColumns = w / 2
     let pw = w + 2, ph = h + 2
-    let padded = workspace, v = workspace + c * ph * pw + 32, m = v + 16 * c * tiles
+    let padded = workspace, blocks = workspace + c * ph * pw + 32
     // The input with a border of zeros (and slack for the last 16-wide loads).
     padded.update(repeating: 0, count: c * ph * pw + 32)
     for channel in 0..<c {
@@ -61,21 +65,26 @@ public func conv3x3WinogradBiasRelu(
         }
     }
     let team = SpinTeam.shared, parts = min(team.size, tileRows)
-    let sp = SharedPointer(UnsafePointer(padded)), sv = SharedPointer(v), sm = SharedPointer(m)
+    let blockTiles = winogradBlockTiles(width: w), blockRows = blockTiles / tileColumns
+    let sp = SharedPointer(UnsafePointer(padded)), sBlocks = SharedPointer(blocks)
     let su = SharedPointer(u), sb = SharedPointer(bias), sy = SharedPointer(y)
     team.run(parts: parts) { part in
         let rows = workerRange(part, of: parts, total: tileRows)
-        if rows.isEmpty { return }
-        let first = rows.lowerBound * tileColumns, count = rows.count * tileColumns
-        inputTransform(padded: sp.pointer, channels: c, paddedHeight: ph, paddedWidth: pw, tileRows: rows, tileColumns: tileColumns,
-                       tiles: tiles, into: sv.pointer)
-        for xi in 0..<16 {
-            gemm(transposeA: false, transposeB: false, m: o, n: count, k: c,
-                 a: su.pointer + xi * o * c, lda: c, b: sv.pointer + xi * c * tiles + first, ldb: tiles,
-                 c: sm.pointer + xi * o * tiles + first, ldc: tiles, threads: 1)
+        let v = sBlocks.pointer + part * 16 * (c + o) * blockTiles, m = v + 16 * c * blockTiles
+        var first = rows.lowerBound
+        while first < rows.upperBound {
+            let block = first..<min(first + blockRows, rows.upperBound), count = block.count * tileColumns
+            inputTransform(padded: sp.pointer, channels: c, paddedHeight: ph, paddedWidth: pw, tileRows: block, tileColumns: tileColumns,
+                           ld: count, into: v)
+            for xi in 0..<16 {
+                gemm(transposeA: false, transposeB: false, m: o, n: count, k: c,
+                     a: su.pointer + xi * o * c, lda: c, b: v + xi * c * count, ldb: count,
+                     c: m + xi * o * count, ldc: count, threads: 1)
+            }
+            outputTransform(m: m, outputChannels: o, tileRows: block, tileColumns: tileColumns, totalTileRows: tileRows, ld: count,
+                            bias: sb.pointer, pool: pool, width: w, into: sy.pointer)
+            first = block.upperBound
         }
-        outputTransform(m: sm.pointer, outputChannels: o, tileRows: rows, tileColumns: tileColumns, tiles: tiles,
-                        bias: sb.pointer, pool: pool, width: w, into: sy.pointer)
     }
 }
 
@@ -92,7 +101,7 @@ private struct Quad {
 /// four columns of eight tiles are the even and odd lanes of two 16-wide loads.
 /// `B^T d` has rows `d0 - d2, d1 + d2, d2 - d1, d1 - d3`; `B` does the same to each row's columns.
 private func inputTransform(padded: UnsafePointer<Float>, channels c: Int, paddedHeight ph: Int, paddedWidth pw: Int,
-                            tileRows: Range<Int>, tileColumns: Int, tiles: Int, into v: UnsafeMutablePointer<Float>) {
+                            tileRows: Range<Int>, tileColumns: Int, ld: Int, into v: UnsafeMutablePointer<Float>) {
     for channel in 0..<c {
         let image = padded + channel * ph * pw
         for ty in tileRows {
@@ -105,10 +114,10 @@ private func inputTransform(padded: UnsafePointer<Float>, channels c: Int, padde
                     return Quad(a: l0.evenHalf, b: l0.oddHalf, c: l1.evenHalf, d: l1.oddHalf)
                 }
                 let d0 = row(0), d1 = row(1), d2 = row(2), d3 = row(3)
-                let tile = ty * tileColumns + tx
+                let tile = (ty - tileRows.lowerBound) * tileColumns + tx
                 @inline(__always) func put(_ q: Quad, _ i: Int) {
                     let t = q.timesB
-                    let out = v + (4 * i * c + channel) * tiles + tile, step = c * tiles
+                    let out = v + (4 * i * c + channel) * ld + tile, step = c * ld
                     UnsafeMutableRawPointer(out).storeBytes(of: t.a, as: Float8.self)
                     UnsafeMutableRawPointer(out + step).storeBytes(of: t.b, as: Float8.self)
                     UnsafeMutableRawPointer(out + 2 * step).storeBytes(of: t.c, as: Float8.self)
@@ -123,17 +132,16 @@ private func inputTransform(padded: UnsafePointer<Float>, channels c: Int, padde
 
 /// `Y = A^T M A` per tile (eight at a time), plus bias and ReLU, pooled or written as 2 x 2 blocks:
 /// `A^T M` has rows `m0 + m1 + m2`, `m1 - m2 - m3`; `A` does the same to each row's columns.
-private func outputTransform(m: UnsafePointer<Float>, outputChannels o: Int, tileRows: Range<Int>, tileColumns: Int, tiles: Int,
+private func outputTransform(m: UnsafePointer<Float>, outputChannels o: Int, tileRows: Range<Int>, tileColumns: Int, totalTileRows: Int, ld: Int,
                              bias: UnsafePointer<Float>, pool: Bool, width w: Int, into y: UnsafeMutablePointer<Float>) {
-    let totalTileRows = tiles / tileColumns
     for channel in 0..<o {
         let b = Float8(repeating: bias[channel])
         for ty in tileRows {
             var tx = 0
             while tx < tileColumns {
-                let tile = ty * tileColumns + tx
+                let tile = (ty - tileRows.lowerBound) * tileColumns + tx
                 @inline(__always) func row(_ i: Int) -> Quad {
-                    @inline(__always) func at(_ xi: Int) -> Float8 { UnsafeRawPointer(m + (xi * o + channel) * tiles + tile).loadUnaligned(as: Float8.self) }
+                    @inline(__always) func at(_ xi: Int) -> Float8 { UnsafeRawPointer(m + (xi * o + channel) * ld + tile).loadUnaligned(as: Float8.self) }
                     return Quad(a: at(4 * i), b: at(4 * i + 1), c: at(4 * i + 2), d: at(4 * i + 3))
                 }
                 let m0 = row(0), m1 = row(1), m2 = row(2), m3 = row(3)

@@ -203,7 +203,8 @@ public final class AttentionDecoderStepper {
                 lstmUnits(gates: gates.pointer + r * 4 * hs, hidden: hs, units: units, c: c.pointer + r * hs, h: h.pointer + r * hs)
             }
         }
-        // 3. logits = fc h, and the next step's hidden product, the rows of both split.
+        // 3. logits = fc h with each block's largest logit and sum of exponentials, and the next
+        //    step's hidden product; the rows of both split.
         team.run(parts: parts) { part in
             let range = blockRange(part, of: parts, total: v)
             for r in 0..<n {
@@ -212,9 +213,24 @@ public final class AttentionDecoderStepper {
             }
             rowDots(fc.weight.data, ld: hs, k: hs, vectors: n, x: h.pointer, xStride: hs,
                     rows: range, into: logits.pointer + range.lowerBound, yStride: v, accumulate: true)
+            for r in 0..<n {
+                let (largest, sum) = shiftedExponentialSum(logits.pointer + r * v + range.lowerBound, count: range.count)
+                partialMax.pointer[part * n + r] = largest; partialSum.pointer[part * n + r] = sum
+            }
             self.hiddenProduct(part: part, of: parts)
         }
-        softmaxForward(x: logits.pointer, outer: n, n: v, inner: 1, y: logProbabilities.pointer, log: true)
+        // log p = logit - (M + log sum_w S_w e^(m_w - M)).
+        for r in 0..<n {
+            var largest = -Float.infinity
+            for part in 0..<parts where !blockRange(part, of: parts, total: v).isEmpty { largest = max(largest, partialMax.pointer[part * n + r]) }
+            var total: Float = 0
+            for part in 0..<parts where !blockRange(part, of: parts, total: v).isEmpty {
+                total += partialSum.pointer[part * n + r] * Foundation.exp(partialMax.pointer[part * n + r] - largest)
+            }
+            let shift = largest + Foundation.log(total)
+            let source = logits.pointer + r * v, target = logProbabilities.pointer + r * v
+            for i in 0..<v { target[i] = source[i] - shift }
+        }
     }
 
     /// Log-probabilities of the next word for `row` after the last step (`V` floats).
@@ -280,6 +296,19 @@ private func exponentiateShifted(_ p: UnsafeMutablePointer<Float>, count: Int) -
     }
     while i < count { p[i] = fastExp(p[i] - m); sum += p[i]; i += 1 }
     return (m, sum)
+}
+
+/// The largest of `count` values and `sum_i e^(p[i] - largest)` (values left as they are).
+private func shiftedExponentialSum(_ p: UnsafePointer<Float>, count: Int) -> (largest: Float, sum: Float) {
+    var m = -Float.infinity
+    for i in 0..<count { m = max(m, p[i]) }
+    var sum = Float8(), tail: Float = 0, i = 0
+    while i + 8 <= count {
+        sum += fastExp(UnsafeRawPointer(p + i).loadUnaligned(as: Float8.self) - m)
+        i += 8
+    }
+    while i < count { tail += fastExp(p[i] - m); i += 1 }
+    return (m, sum.sum() + tail)
 }
 
 /// Block `part` of `parts` over `total` items, edges on multiples of 8 (whole vectors).

@@ -56,9 +56,9 @@ public struct CaptionDecoder {
             let width = max(beamSize - finished.count, 1)
             var best: [(row: Int, word: Int, total: Double)] = []
             for (row, h) in hypotheses.enumerated() {
-                let logProbabilities = stepper.logProbabilities(row: row)
+                let logProbabilities = stepper.logProbabilities(row: row), base = h.logProbability
                 for w in 0..<vocabulary {
-                    let total = h.logProbability + Double(logProbabilities[w])
+                    let total = base + Double(logProbabilities[w])
                     guard best.count < width || total > best[best.count - 1].total else { continue }
                     if best.count == width { best.removeLast() }
                     let at = best.firstIndex { total > $0.total } ?? best.count
