@@ -7,23 +7,51 @@ public func additiveAttentionForward(
     batch: Int, locations: Int, width: Int, relu: Bool,
     activated: UnsafeMutablePointer<Float>?, scores: UnsafeMutablePointer<Float>
 ) {
+    // One specialised loop per activation, so the inner loop is straight-line vector code.
+    if relu {
+        attentionScores(Relu8.self, projected, query, weight, bias, batch, locations, width, activated, scores)
+    } else {
+        attentionScores(Tanh8.self, projected, query, weight, bias, batch, locations, width, activated, scores)
+    }
+}
+
+/// An attention nonlinearity as a type, for specialisation.
+private protocol AttentionNonlinearity {
+    static func apply(_ x: Float8) -> Float8
+    static func apply(_ x: Float) -> Float
+}
+
+private enum Tanh8: AttentionNonlinearity {
+    @inline(__always) static func apply(_ x: Float8) -> Float8 { fastTanh(x) }
+    @inline(__always) static func apply(_ x: Float) -> Float { fastTanh(x) }
+}
+
+private enum Relu8: AttentionNonlinearity {
+    @inline(__always) static func apply(_ x: Float8) -> Float8 { x.replacing(with: 0, where: x .< 0) }
+    @inline(__always) static func apply(_ x: Float) -> Float { max(x, 0) }
+}
+
+private func attentionScores<Act: AttentionNonlinearity>(
+    _ act: Act.Type, _ projected: UnsafePointer<Float>, _ query: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ bias: Float,
+    _ batch: Int, _ locations: Int, _ width: Int, _ activated: UnsafeMutablePointer<Float>?, _ scores: UnsafeMutablePointer<Float>
+) {
+    let vectorWidth = width - width % 8
     for b in 0..<batch {
         let q = query + b * width
         for l in 0..<locations {
             let row = (b * locations + l) * width
+            let p = projected + row
             var sum = Float8()
-            var tail: Float = 0
             var a = 0
-            while a + 8 <= width {
-                let pre = load8(projected + row + a) + load8(q + a)
-                let t = relu ? pre.replacing(with: 0, where: pre .< 0) : fastTanh(pre)
+            while a < vectorWidth {
+                let t = Act.apply(load8(p + a) + load8(q + a))
                 if let activated { store8(t, activated + row + a) }
                 sum.addProduct(t, load8(weight + a))
                 a += 8
             }
+            var tail: Float = 0
             while a < width {
-                let pre = projected[row + a] + q[a]
-                let t = relu ? max(pre, 0) : fastTanh(pre)
+                let t = Act.apply(p[a] + q[a])
                 activated?[row + a] = t
                 tail += t * weight[a]
                 a += 1

@@ -6,7 +6,7 @@ public typealias Float8 = SIMD8<Float>
 /// Range reduction `x = n ln2 + r` with n rounded to nearest by the 1.5 * 2^23 trick, a degree-6
 /// polynomial for `e^r`, and `2^n` built in the exponent bits: only arithmetic, compares and
 /// bit casts, so every line is one vector instruction.
-@inline(__always)
+@inlinable @inline(__always)
 public func fastExp(_ input: Float8) -> Float8 {
     let low = Float8(repeating: -87.3), high = Float8(repeating: 88.3)
     var x = input.replacing(with: low, where: input .< low)
@@ -31,7 +31,7 @@ public func fastExp(_ input: Float8) -> Float8 {
 }
 
 /// `1 / (1 + e^-x)`.
-@inline(__always)
+@inlinable @inline(__always)
 public func fastSigmoid(_ x: Float8) -> Float8 {
     1 / (1 + fastExp(-x))
 }
@@ -39,7 +39,7 @@ public func fastSigmoid(_ x: Float8) -> Float8 {
 /// `tanh(x)` as a rational function, `x P(x^2) / Q(x^2)` with P of degree 6 and Q of degree 3 in
 /// x^2 (the minimax fit Eigen uses), x clamped to +-7.9053 where tanh is 1 to float precision:
 /// about 4e-7 from libm at worst, a third of the instructions of an exp-based form.
-@inline(__always)
+@inlinable @inline(__always)
 public func fastTanh(_ input: Float8) -> Float8 {
     let bound = Float8(repeating: 7.90531110763549805)
     var x = input.replacing(with: bound, where: input .> bound)
@@ -60,9 +60,9 @@ public func fastTanh(_ input: Float8) -> Float8 {
 }
 
 /// Scalar versions (one lane of the vector code, so scalar tails agree with vector bodies).
-@inline(__always) public func fastExp(_ x: Float) -> Float { fastExp(Float8(repeating: x))[0] }
-@inline(__always) public func fastSigmoid(_ x: Float) -> Float { fastSigmoid(Float8(repeating: x))[0] }
-@inline(__always) public func fastTanh(_ x: Float) -> Float { fastTanh(Float8(repeating: x))[0] }
+@inlinable @inline(__always) public func fastExp(_ x: Float) -> Float { fastExp(Float8(repeating: x))[0] }
+@inlinable @inline(__always) public func fastSigmoid(_ x: Float) -> Float { fastSigmoid(Float8(repeating: x))[0] }
+@inlinable @inline(__always) public func fastTanh(_ x: Float) -> Float { fastTanh(Float8(repeating: x))[0] }
 
 /// Loads 8 floats from `p` (no alignment needed).
 @inline(__always)
