@@ -1,5 +1,6 @@
 /// Owned, 64-byte aligned Float memory. Tensors keep their `Buffer` alive and read through raw
-/// pointers; parameters point into one shared buffer (see `ParameterStore`).
+/// pointers; parameters point into one shared buffer (see `ParameterStore`). Large blocks are
+/// recycled through `BlockCache`.
 public final class Buffer: @unchecked Sendable {
     /// The first element.
     public let pointer: UnsafeMutablePointer<Float>
@@ -10,7 +11,7 @@ public final class Buffer: @unchecked Sendable {
     public init(count: Int, value: Float = 0) {
         precondition(count >= 0, "a buffer cannot hold \(count) elements")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = BlockCache.shared.allocate(bytes: max(count, 1) * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         pointer.initialize(repeating: value, count: max(count, 1))
     }
@@ -20,11 +21,11 @@ public final class Buffer: @unchecked Sendable {
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "a buffer cannot hold \(count) elements")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = BlockCache.shared.allocate(bytes: max(count, 1) * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
     deinit {
-        UnsafeMutableRawPointer(pointer).deallocate()
+        BlockCache.shared.free(UnsafeMutableRawPointer(pointer), bytes: max(count, 1) * MemoryLayout<Float>.stride)
     }
 }
