@@ -39,18 +39,21 @@ public func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding:
                                 kernelHeight: kernelSize, kernelWidth: kernelSize, stride: s, padding: padding)
     precondition(g.outputHeight > 0 && g.outputWidth > 0, "maxPool2d: window \(kernelSize) does not fit input \(x.shape)")
     let out = Tensor.output([g.batch, g.channels, g.outputHeight, g.outputWidth])
-    let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: max(out.count, 1))
-    let keeper = IndexBuffer(argmax)
-    maxPool2dForward(x: x.data, g, y: out.data, argmax: argmax)
+    let keeper = IndexBuffer(count: out.count)
+    maxPool2dForward(x: x.data, g, y: out.data, argmax: keeper.pointer)
     out.record([x]) { out in
         maxPool2dBackward(gradY: out.grad!, argmax: keeper.pointer, g, gradX: x.gradientBuffer())
     }
     return out
 }
 
-/// Owns an Int32 allocation kept for a backward pass.
+/// Owns an Int32 allocation kept for a backward pass (recycled through `BlockCache` when large).
 final class IndexBuffer {
     let pointer: UnsafeMutablePointer<Int32>
-    init(_ pointer: UnsafeMutablePointer<Int32>) { self.pointer = pointer }
-    deinit { pointer.deallocate() }
+    private let bytes: Int
+    init(count: Int) {
+        bytes = max(count, 1) * MemoryLayout<Int32>.stride
+        pointer = BlockCache.shared.allocate(bytes: bytes).bindMemory(to: Int32.self, capacity: max(count, 1))
+    }
+    deinit { BlockCache.shared.free(UnsafeMutableRawPointer(pointer), bytes: bytes) }
 }

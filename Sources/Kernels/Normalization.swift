@@ -11,21 +11,10 @@ public func batchNormTrainingForward(
     let n = Double(batch * plane)
     for c in 0..<channels {
         var s = 0.0
-        for b in 0..<batch {
-            let row = x + (b * channels + c) * plane
-            var t: Float = 0
-            for p in 0..<plane { t += row[p] }
-            s += Double(t)
-        }
+        for b in 0..<batch { s += Double(vectorSum(x + (b * channels + c) * plane, plane)) }
         let m = s / n
         var v = 0.0
-        for b in 0..<batch {
-            let row = x + (b * channels + c) * plane
-            var t: Float = 0
-            let mf = Float(m)
-            for p in 0..<plane { let d = row[p] - mf; t += d * d }
-            v += Double(t)
-        }
+        for b in 0..<batch { v += Double(vectorSquaredDeviations(x + (b * channels + c) * plane, plane, from: Float(m))) }
         v /= n
         let inv = Float(1 / (v + Double(eps)).squareRoot())
         mean[c] = Float(m); variance[c] = Float(v); invStd[c] = inv
@@ -55,8 +44,7 @@ public func batchNormTrainingBackward(
         var sumG = 0.0, sumGH = 0.0
         for b in 0..<batch {
             let offset = (b * channels + c) * plane
-            var g: Float = 0, gh: Float = 0
-            for p in 0..<plane { g += gradY[offset + p]; gh += gradY[offset + p] * xhat[offset + p] }
+            let (g, gh) = vectorSumAndDot(gradY + offset, xhat + offset, plane)
             sumG += Double(g); sumGH += Double(gh)
         }
         gradWeight?[c] += Float(sumGH)
@@ -119,4 +107,50 @@ public func batchNormInferenceBackward(
         gradWeight?[c] += sumGH
         gradBias?[c] += sumG
     }
+}
+
+/// `sum_i p[i]` with four vector accumulators (the plain loop is one dependent add per element).
+@inline(__always)
+func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var a0 = Float8(), a1 = Float8(), a2 = Float8(), a3 = Float8(), i = 0
+    while i + 32 <= n {
+        a0 += load8(p + i); a1 += load8(p + i + 8); a2 += load8(p + i + 16); a3 += load8(p + i + 24)
+        i += 32
+    }
+    while i + 8 <= n { a0 += load8(p + i); i += 8 }
+    var tail: Float = 0
+    while i < n { tail += p[i]; i += 1 }
+    return ((a0 + a1) + (a2 + a3)).sum() + tail
+}
+
+/// `sum_i (p[i] - mean)^2`, vectorised like `vectorSum`.
+@inline(__always)
+func vectorSquaredDeviations(_ p: UnsafePointer<Float>, _ n: Int, from mean: Float) -> Float {
+    let m = Float8(repeating: mean)
+    var a0 = Float8(), a1 = Float8(), i = 0
+    while i + 16 <= n {
+        let d0 = load8(p + i) - m, d1 = load8(p + i + 8) - m
+        a0.addProduct(d0, d0); a1.addProduct(d1, d1)
+        i += 16
+    }
+    while i + 8 <= n { let d = load8(p + i) - m; a0.addProduct(d, d); i += 8 }
+    var tail: Float = 0
+    while i < n { let d = p[i] - mean; tail += d * d; i += 1 }
+    return (a0 + a1).sum() + tail
+}
+
+/// `(sum_i g[i], sum_i g[i] h[i])`, vectorised like `vectorSum`.
+@inline(__always)
+func vectorSumAndDot(_ g: UnsafePointer<Float>, _ h: UnsafePointer<Float>, _ n: Int) -> (Float, Float) {
+    var s0 = Float8(), s1 = Float8(), d0 = Float8(), d1 = Float8(), i = 0
+    while i + 16 <= n {
+        let g0 = load8(g + i), g1 = load8(g + i + 8)
+        s0 += g0; s1 += g1
+        d0.addProduct(g0, load8(h + i)); d1.addProduct(g1, load8(h + i + 8))
+        i += 16
+    }
+    while i + 8 <= n { let g0 = load8(g + i); s0 += g0; d0.addProduct(g0, load8(h + i)); i += 8 }
+    var ts: Float = 0, td: Float = 0
+    while i < n { ts += g[i]; td += g[i] * h[i]; i += 1 }
+    return ((s0 + s1).sum() + ts, (d0 + d1).sum() + td)
 }

@@ -47,12 +47,30 @@ public func maxPool2dBackward(gradY: UnsafePointer<Float>, argmax: UnsafePointer
 /// the same rule (first maximum; a NaN wins, as in PyTorch) without the general bounds checks.
 func maxPool2x2Forward(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
     let oh = g.outputHeight, ow = g.outputWidth, w = g.width
+    let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
     for plane in 0..<(g.batch * g.channels) {
         let src = x + plane * g.height * w
         let dst = y + plane * oh * ow, arg = argmax + plane * oh * ow
         for oy in 0..<oh {
             let top = src + 2 * oy * w, bottom = top + w
-            for ox in 0..<ow {
+            var ox = 0
+            // Eight windows at a time: the even and odd lanes of 16 floats of each row.
+            while ox + 8 <= ow && 2 * ox + 16 <= w {
+                let t = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                let d = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                let base = lanes &+ Int32(2 * oy * w + 2 * ox)
+                var best = t.evenHalf, index = base
+                @inline(__always) func challenge(_ v: Float8, _ offset: Int32) {
+                    let wins = (v .> best) .| (v .!= v)
+                    best.replace(with: v, where: wins)
+                    index.replace(with: base &+ offset, where: wins)
+                }
+                challenge(t.oddHalf, 1); challenge(d.evenHalf, Int32(w)); challenge(d.oddHalf, Int32(w + 1))
+                UnsafeMutableRawPointer(dst + oy * ow + ox).storeBytes(of: best, as: Float8.self)
+                UnsafeMutableRawPointer(arg + oy * ow + ox).storeBytes(of: index, as: SIMD8<Int32>.self)
+                ox += 8
+            }
+            while ox < ow {
                 let i = 2 * ox
                 var best = top[i], index = 2 * oy * w + i
                 if top[i + 1] > best || top[i + 1].isNaN { best = top[i + 1]; index += 1 }
@@ -60,6 +78,7 @@ func maxPool2x2Forward(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, y: Uns
                 if bottom[i + 1] > best || bottom[i + 1].isNaN { best = bottom[i + 1]; index = (2 * oy + 1) * w + i + 1 }
                 dst[oy * ow + ox] = best
                 arg[oy * ow + ox] = Int32(index)
+                ox += 1
             }
         }
     }

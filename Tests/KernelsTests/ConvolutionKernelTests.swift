@@ -84,31 +84,36 @@ final class ConvolutionEncoderShapeTests: XCTestCase {
 }
 
 final class PoolingKernelTests: XCTestCase {
-    /// The 2 x 2 / stride 2 fast path picks the same values and positions as the general loop.
+    /// The 2 x 2 / stride 2 fast path (eight windows at a time, then one by one) picks the same
+    /// values and positions as the general rule: the first maximum, a NaN winning.
     func testTwoByTwoPathMatchesGeneralPath() {
-        let g = ConvolutionGeometry(batch: 2, channels: 3, height: 6, width: 8, kernelHeight: 2, kernelWidth: 2, stride: 2, padding: 0)
+        let (h, w) = (6, 40), (oh, ow) = (3, 20)
+        let g = ConvolutionGeometry(batch: 2, channels: 3, height: h, width: w, kernelHeight: 2, kernelWidth: 2, stride: 2, padding: 0)
         var state: UInt64 = 5
-        // Few distinct values, so ties are common.
-        let x: [Float] = (0..<(2 * 3 * 6 * 8)).map { _ in state = state &* 6364136223846793005 &+ 1; return Float((state >> 33) % 4) }
-        var fast = [Float](repeating: 0, count: 2 * 3 * 3 * 4), general = fast
+        // Few distinct values, so ties are common; a few NaNs.
+        let x: [Float] = (0..<(2 * 3 * h * w)).map { i in
+            state = state &* 6364136223846793005 &+ 1
+            return i % 97 == 13 ? .nan : Float((state >> 33) % 4)
+        }
+        var fast = [Float](repeating: 0, count: 2 * 3 * oh * ow), general = fast
         var fastArg = [Int32](repeating: -1, count: fast.count), generalArg = fastArg
         maxPool2dForward(x: x, g, y: &fast, argmax: &fastArg)
-        // The general rule, written out: the first maximum of each window.
         for plane in 0..<(2 * 3) {
-            for oy in 0..<3 {
-                for ox in 0..<4 {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
                     var best = -Float.infinity, index = -1
                     for i in 0..<2 { for j in 0..<2 {
-                        let p = (2 * oy + i) * 8 + 2 * ox + j
-                        if x[plane * 48 + p] > best || index < 0 { best = x[plane * 48 + p]; index = p }
+                        let p = (2 * oy + i) * w + 2 * ox + j, v = x[plane * h * w + p]
+                        if v > best || v.isNaN || index < 0 { best = v; index = p }
                     } }
-                    general[plane * 12 + oy * 4 + ox] = best
-                    generalArg[plane * 12 + oy * 4 + ox] = Int32(index)
+                    general[plane * oh * ow + oy * ow + ox] = best
+                    generalArg[plane * oh * ow + oy * ow + ox] = Int32(index)
                 }
             }
         }
-        XCTAssertEqual(fast, general)
         XCTAssertEqual(fastArg, generalArg)
+        XCTAssertTrue(general.contains { $0.isNaN })
+        XCTAssertEqual(fast.map { $0.isNaN ? -1 : $0 }, general.map { $0.isNaN ? -1 : $0 })
     }
 }
 
