@@ -13,7 +13,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let g = ConvolutionGeometry(batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
                                 kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
     precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: a \(weight.shape[2])x\(weight.shape[3]) kernel does not fit input \(x.shape) with padding \(padding)")
-    let out = Tensor.output([g.batch, o, g.outputHeight, g.outputWidth])
+    let out = Tensor.uninitializedOutput([g.batch, o, g.outputHeight, g.outputWidth])
     let workspace = Buffer(count: ConvolutionWorkspace.count(g, outputChannels: o, workers: kernelWorkers))
     conv2dForward(x: x.data, weight: weight.data, bias: bias?.data, outputChannels: o, g,
                   workspace: workspace.pointer, y: out.data)
@@ -38,7 +38,7 @@ public func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding:
     let g = ConvolutionGeometry(batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
                                 kernelHeight: kernelSize, kernelWidth: kernelSize, stride: s, padding: padding)
     precondition(g.outputHeight > 0 && g.outputWidth > 0, "maxPool2d: window \(kernelSize) does not fit input \(x.shape)")
-    let out = Tensor.output([g.batch, g.channels, g.outputHeight, g.outputWidth])
+    let out = Tensor.uninitializedOutput([g.batch, g.channels, g.outputHeight, g.outputWidth])
     let keeper = IndexBuffer(count: out.count)
     maxPool2dForward(x: x.data, g, y: out.data, argmax: keeper.pointer)
     out.record([x]) { out in

@@ -15,7 +15,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
 
 func binary(_ op: BinaryOperation, _ a: Tensor, _ b: Tensor) -> Tensor {
     let shape = broadcastShape(a.shape, b.shape)
-    let out = Tensor.output(shape)
+    let out = Tensor.uninitializedOutput(shape)
     binaryForward(op, a: a.data, aShape: a.shape, b: b.data, bShape: b.shape, out: out.data, outputShape: shape)
     out.record([a, b]) { out in
         binaryBackward(op, a: a.data, aShape: a.shape, b: b.data, bShape: b.shape,
@@ -27,7 +27,7 @@ func binary(_ op: BinaryOperation, _ a: Tensor, _ b: Tensor) -> Tensor {
 }
 
 func unary(_ f: UnaryFunction, _ x: Tensor) -> Tensor {
-    let out = Tensor.output(x.shape)
+    let out = Tensor.uninitializedOutput(x.shape)
     unaryForward(f, x: x.data, y: out.data, count: x.count)
     out.record([x]) { out in
         unaryBackward(f, x: x.data, y: out.data, gradY: out.grad!, gradX: x.gradientBuffer(), count: x.count)

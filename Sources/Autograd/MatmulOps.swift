@@ -26,7 +26,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     let (k2, n) = transposeB ? (bc, br) : (br, bc)
     precondition(k == k2, "matmul inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
     let outShape = a.rank == 3 ? [batch, m, n] : [m, n]
-    let out = Tensor.output(outShape)
+    let out = Tensor.uninitializedOutput(outShape)
     let lda = ac, ldb = bc
     for i in 0..<batch {
         gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,

@@ -16,8 +16,8 @@ public func batchNorm(
     for (name, t) in [("weight", weight), ("bias", bias), ("running mean", runningMean), ("running variance", runningVariance)] {
         precondition(t.shape == [channels], "batchNorm: \(name) must be [\(channels)], not \(t.shape)")
     }
-    let out = Tensor.output(x.shape)
-    let xhat = Buffer(count: x.count)
+    let out = Tensor.uninitializedOutput(x.shape)
+    let xhat = Buffer(uninitializedCount: x.count)
     let invStd = Buffer(count: channels)
     if training {
         let n = batch * plane

@@ -25,7 +25,7 @@ extension Tensor {
     public func permuted(_ permutation: [Int]) -> Tensor {
         precondition(permutation.sorted() == Array(0..<rank), "\(permutation) is not a permutation of the \(rank) axes of \(shape)")
         let x = self
-        let out = Tensor.output(permutation.map { shape[$0] })
+        let out = Tensor.uninitializedOutput(permutation.map { shape[$0] })
         permuteCopy(x: data, shape: shape, permutation: permutation, y: out.data)
         out.record([x]) { out in
             var inverse = [Int](repeating: 0, count: permutation.count)

@@ -147,9 +147,14 @@ public final class Tensor {
         }
     }
 
-    /// Allocates an output of `shape` for an op.
+    /// Allocates an output of `shape` for an op (zeros).
     static func output(_ shape: [Int]) -> Tensor {
         Tensor(zeros: shape)
+    }
+
+    /// Allocates an output of `shape` without setting it, for an op whose kernel writes every element.
+    static func uninitializedOutput(_ shape: [Int]) -> Tensor {
+        Tensor(shape: shape, storage: Buffer(uninitializedCount: Tensor.elementCount(shape)))
     }
 
     /// Records this tensor as the result of an op over `inputs` when gradients are on and any input
