@@ -248,7 +248,14 @@ public func unaryBackward(
     _ f: UnaryFunction, x: UnsafePointer<Float>, y: UnsafePointer<Float>,
     gradY: UnsafePointer<Float>, gradX: UnsafeMutablePointer<Float>, count: Int
 ) {
-    for i in 0..<count { gradX[i] += gradY[i] * f.derivative(x: x[i], y: y[i]) }
+    // The common cases as their own loops (vectorised), the rest through `derivative`.
+    switch f {
+    case .relu: for i in 0..<count { gradX[i] += x[i] > 0 ? gradY[i] : 0 }
+    case .tanh: for i in 0..<count { gradX[i] += gradY[i] * (1 - y[i] * y[i]) }
+    case .sigmoid: for i in 0..<count { gradX[i] += gradY[i] * (y[i] * (1 - y[i])) }
+    case .exp: for i in 0..<count { gradX[i] += gradY[i] * y[i] }
+    default: for i in 0..<count { gradX[i] += gradY[i] * f.derivative(x: x[i], y: y[i]) }
+    }
 }
 
 /// `y = alpha * x + beta` element-wise.
