@@ -15,7 +15,10 @@ import NN
 ///     e_l = w . act(P_l + q) + b_w,  alpha = softmax(e),  z = sigmoid(f) * sum_l alpha_l a_l
 ///     gates = T[y] + g_h + W_ih[:, E:] z;  (h, c) = LSTM(gates, c);  log p = log_softmax(fc h)
 ///
-/// Each phase of a step is split over the cores on a `SpinTeam` (weight rows, locations, units).
+/// A step is three hand-offs to a `SpinTeam`: attention over each worker's locations (softmax and
+/// context in pieces, combined after), the gates and LSTM update of each worker's hidden units, and
+/// each worker's rows of `fc` (with its pieces of the log-softmax) and of the next step's hidden
+/// product.
 public final class AttentionDecoderStepper {
     public let vocabularySize: Int, featureSize: Int, hiddenSize: Int, attentionSize: Int, embeddingSize: Int
     /// Locations per image of the current features; rows being decoded.
