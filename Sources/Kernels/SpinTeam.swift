@@ -9,7 +9,7 @@ import Synchronization
 /// `body(1...)` on the helpers, and returns when all are done. A run that arrives while another is
 /// in progress (or from inside a job) runs every part inline on its own thread: never a deadlock.
 public final class SpinTeam: @unchecked Sendable {
-    /// One team for the process, `kernelWorkers` wide.
+    /// One team for the process, `kernelWorkers` wide (its helpers live as long as the process).
     public static let shared = SpinTeam(size: kernelWorkers)
 
     /// Threads taking part in a run, the caller included.
@@ -17,6 +17,7 @@ public final class SpinTeam: @unchecked Sendable {
     private let generation = Atomic<Int>(0)
     private let remaining = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
+    private let stopped = Atomic<Bool>(false)
     private var job: ((Int) -> Void)?
     /// Spin iterations before an idle helper sleeps (about a hundred microseconds).
     private let spinLimit = 200_000
@@ -33,7 +34,7 @@ public final class SpinTeam: @unchecked Sendable {
     /// Runs `body(part)` for every `part` in `0..<parts` on the team: thread `t` takes parts
     /// `t, t + size, ...`, thread 0 being the caller.
     public func run(parts: Int, _ body: (Int) -> Void) {
-        guard parts > 1, size > 1, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+        guard parts > 1, size > 1, !stopped.load(ordering: .relaxed), busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             for part in 0..<parts { body(part) }
             return
         }
@@ -52,11 +53,19 @@ public final class SpinTeam: @unchecked Sendable {
         busy.store(false, ordering: .releasing)
     }
 
+    /// Ends the helper threads (after the run in progress, if any); later runs go inline.
+    public func stop() {
+        while !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {}
+        stopped.store(true, ordering: .sequentiallyConsistent)
+        busy.store(false, ordering: .releasing)
+    }
+
     private func helperLoop(index: Int) {
         var seen = 0
         while true {
             var spins = 0
             while generation.load(ordering: .acquiring) == seen {
+                if stopped.load(ordering: .relaxed) { return }
                 spins += 1
                 if spins < spinLimit { continue }
                 // Idle: short naps for a few milliseconds, then millisecond naps (no signals to miss).

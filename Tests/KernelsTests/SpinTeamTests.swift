@@ -7,6 +7,7 @@ import XCTest
 final class SpinTeamTests: XCTestCase {
     func testEveryPartRunsOnce() {
         let team = SpinTeam(size: 3)
+        defer { team.stop() }
         for parts in 0...7 {
             for _ in 0..<200 {
                 let counts = UnsafeMutablePointer<Int>.allocate(capacity: 8)
@@ -20,6 +21,7 @@ final class SpinTeamTests: XCTestCase {
 
     func testRunsAfterTheHelpersSleepAndNested() {
         let team = SpinTeam(size: 2)
+        defer { team.stop() }
         let total = Atomic<Int>(0)
         for round in 0..<3 {
             if round > 0 { usleep(300_000) }   // long enough for the helpers to go to sleep
@@ -28,5 +30,9 @@ final class SpinTeamTests: XCTestCase {
             }
         }
         XCTAssertEqual(total.load(ordering: .relaxed), 3 * 2 * 3)
+        team.stop()
+        var parts: [Int] = []
+        team.run(parts: 3) { parts.append($0) }   // after stop: inline, in order
+        XCTAssertEqual(parts, [0, 1, 2])
     }
 }

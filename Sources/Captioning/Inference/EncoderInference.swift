@@ -10,8 +10,10 @@ import NN
 /// multiple of 16 (`conv3x3WinogradBiasRelu`, 2.25x fewer multiplications); their transformed
 /// weights are recomputed only when the folded weights change.
 /// The same features as `ImageEncoder` in eval mode, up to float rounding. Scratch memory is kept
-/// between calls (reallocated only when the image side changes).
+/// between calls (reallocated only when the image side changes); calls from several threads take
+/// turns.
 final class EncoderInference {
+    private let lock = NSLock()
     private var side = 0
     private var workspace = Buffer(count: 0), first = Buffer(count: 0), second = Buffer(count: 0)
     private var foldedWeights = Buffer(count: 0), foldedBias = Buffer(count: 0)
@@ -20,6 +22,8 @@ final class EncoderInference {
 
     /// Features `[B, L, D]` of images `[B, 3, S, S]`, the layout `ImageEncoder` returns.
     func encode(_ encoder: ImageEncoder, images: Tensor) -> Tensor {
+        lock.lock()
+        defer { lock.unlock() }
         let b = images.shape[0], s = images.shape[2], d = encoder.featureSize
         let layers = [(encoder.conv1, encoder.bn1), (encoder.conv2, encoder.bn2), (encoder.conv3, encoder.bn3), (encoder.conv4, encoder.bn4)]
         let geometries = geometries(side: s, channels: layers.map { $0.0.weight.shape[1] })

@@ -16,11 +16,13 @@ public struct DecodedCaption: Sendable {
 }
 
 /// Greedy decoding and beam search for one image's features, without building a graph: the steps
-/// run on an `AttentionDecoderStepper`, which captures the model's weights when the decoder is made.
+/// run on an `AttentionDecoderStepper` made from the model's weights as they are when the decoder
+/// is made (make a new decoder after they change). Calls from several threads take turns.
 public struct CaptionDecoder {
     public let model: Captioner
     public let startToken: Int32, endToken: Int32
     private let stepper: AttentionDecoderStepper
+    private let lock = NSLock()
 
     public init(model: Captioner, startToken: Int32, endToken: Int32) {
         self.model = model; self.startToken = startToken; self.endToken = endToken
@@ -41,6 +43,9 @@ public struct CaptionDecoder {
     public func beamSearch(features: Tensor, beamSize: Int, maximumLength: Int, lengthNormalized: Bool = false, nBest: Int = 1) -> [DecodedCaption] {
         precondition(features.rank == 3 && features.shape[0] == 1, "beam search takes one image's features [1, L, D], not \(features.shape)")
         precondition(beamSize >= 1 && maximumLength >= 1, "beam size and length cap must be positive")
+        precondition(features.shape[2] == stepper.featureSize, "features of size \(features.shape[2]) for a decoder of \(stepper.featureSize)")
+        lock.lock()
+        defer { lock.unlock() }
         let vocabulary = model.configuration.vocabularySize
         var hypotheses = [DecodedCaption(tokens: [], tokenLogProbabilities: [], alphas: [], finished: false)]
         var finished: [DecodedCaption] = []
@@ -90,7 +95,11 @@ public struct CaptionDecoder {
     /// decoding step together until each has emitted `<end>` or `maximumLength` tokens. Same
     /// results as `greedy` per image.
     public func greedyBatch(features: Tensor, maximumLength: Int) -> [DecodedCaption] {
+        precondition(features.rank == 3 && features.shape[2] == stepper.featureSize, "greedyBatch takes features [B, L, \(stepper.featureSize)], not \(features.shape)")
         let b = features.shape[0], vocabulary = model.configuration.vocabularySize
+        if b == 0 { return [] }
+        lock.lock()
+        defer { lock.unlock() }
         var results = [DecodedCaption](repeating: DecodedCaption(tokens: [], tokenLogProbabilities: [], alphas: [], finished: false), count: b)
         stepper.begin(features: features.data, images: b, locations: features.shape[1])
         var live = Array(0..<b)   // live[row]: the image that stepper row decodes

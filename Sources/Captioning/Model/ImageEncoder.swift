@@ -11,7 +11,7 @@ public final class ImageEncoder: Layer {
     let pool = MaxPool2D(kernelSize: 2)
     public let featureSize: Int
     /// The graph-free path taken in eval mode when no gradient is recorded (captioning).
-    private lazy var inference = EncoderInference()
+    private let inference = EncoderInference()
 
     public init(featureSize: Int, generator: inout SeededGenerator) {
         self.featureSize = featureSize
