@@ -27,3 +27,20 @@ public func additiveAttentionScores(projected: Tensor, query: Tensor, weight: Te
     }
     return out
 }
+
+/// The attention context as one graph node: `context[b, :] = sum_l alpha[b, l] * features[b, l, :]`.
+/// Shapes: `alpha [B, L]`, `features [B, L, D]`, result `[B, D]`. The same as the batched product
+/// `alpha[b] (1 x L) * features[b] (L x D)`, without a small matrix product per row.
+public func attentionContext(alpha: Tensor, features: Tensor) -> Tensor {
+    precondition(features.rank == 3, "attention context takes features [B, L, D], not \(features.shape)")
+    let b = features.shape[0], l = features.shape[1], d = features.shape[2]
+    precondition(alpha.shape == [b, l], "attention weights must be [\(b), \(l)], not \(alpha.shape)")
+    let out = Tensor.uninitializedOutput([b, d])
+    attentionContextForward(alpha: alpha.data, features: features.data, batch: b, locations: l, width: d, context: out.data)
+    out.record([alpha, features]) { out in
+        attentionContextBackward(gradContext: out.grad!, alpha: alpha.data, features: features.data, batch: b, locations: l, width: d,
+                                 gradAlpha: alpha.requiresGrad ? alpha.gradientBuffer() : nil,
+                                 gradFeatures: features.requiresGrad ? features.gradientBuffer() : nil)
+    }
+    return out
+}

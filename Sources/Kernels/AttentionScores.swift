@@ -90,3 +90,40 @@ public func additiveAttentionBackward(
         }
     }
 }
+
+/// The attention context `context[b, :] = sum_l alpha[b, l] * features[b, l, :]`.
+/// Shapes: `alpha [B, L]`, `features [B, L, D]`, `context [B, D]` (overwritten).
+public func attentionContextForward(alpha: UnsafePointer<Float>, features: UnsafePointer<Float>, batch: Int, locations: Int, width: Int,
+                                    context: UnsafeMutablePointer<Float>) {
+    for b in 0..<batch {
+        let out = context + b * width
+        out.update(repeating: 0, count: width)
+        for l in 0..<locations {
+            let a = alpha[b * locations + l], row = features + (b * locations + l) * width
+            for j in 0..<width { out[j] += a * row[j] }
+        }
+    }
+}
+
+/// Backward of `attentionContextForward`, adding into each gradient given:
+/// `gAlpha[b, l] += gContext[b, :] . features[b, l, :]`, `gFeatures[b, l, :] += alpha[b, l] gContext[b, :]`.
+public func attentionContextBackward(gradContext: UnsafePointer<Float>, alpha: UnsafePointer<Float>, features: UnsafePointer<Float>,
+                                     batch: Int, locations: Int, width: Int,
+                                     gradAlpha: UnsafeMutablePointer<Float>?, gradFeatures: UnsafeMutablePointer<Float>?) {
+    for b in 0..<batch {
+        let g = gradContext + b * width
+        for l in 0..<locations {
+            let index = b * locations + l, row = features + index * width
+            if let gradAlpha {
+                var sum = Float8(), tail: Float = 0, j = 0
+                while j + 8 <= width { sum.addProduct(load8(g + j), load8(row + j)); j += 8 }
+                while j < width { tail += g[j] * row[j]; j += 1 }
+                gradAlpha[index] += sum.sum() + tail
+            }
+            if let gradFeatures {
+                let a = alpha[index], out = gradFeatures + index * width
+                for j in 0..<width { out[j] += a * g[j] }
+            }
+        }
+    }
+}

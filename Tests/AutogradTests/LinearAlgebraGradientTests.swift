@@ -67,3 +67,23 @@ final class AttentionScoreGradientTests: XCTestCase {
         }
     }
 }
+
+final class AttentionContextGradientTests: XCTestCase {
+    /// The fused context against finite differences, and against the batched product it replaces.
+    func testAttentionContext() {
+        let inputs = [random([3, 5], 90), random([3, 5, 9], 91)]
+        checkGradients(inputs, tolerance: 1e-2) { attentionContext(alpha: $0[0], features: $0[1]) }
+        let upstream = (0..<27).map { Float($0 % 5) - 2 }
+        for t in inputs { t.zeroGrad() }
+        let fused = attentionContext(alpha: inputs[0], features: inputs[1])
+        fused.backward(gradient: upstream)
+        let fusedGrads = inputs.map { $0.gradValues! }
+        for t in inputs { t.zeroGrad() }
+        let product = matmul(inputs[0].reshaped([3, 1, 5]), inputs[1]).reshaped([3, 9])
+        product.backward(gradient: upstream)
+        for (a, b) in zip(fused.values, product.values) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        for (i, t) in inputs.enumerated() {
+            for (a, b) in zip(fusedGrads[i], t.gradValues!) { XCTAssertEqual(a, b, accuracy: 1e-5, "input \(i)") }
+        }
+    }
+}

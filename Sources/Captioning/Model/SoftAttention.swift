@@ -23,11 +23,9 @@ public final class SoftAttention: Layer {
 
     /// One step: the attention weights `[B, L]` and the context vector `[B, D]`.
     public func callAsFunction(features: Tensor, projectedFeatures: Tensor, hidden: Tensor) -> (alpha: Tensor, context: Tensor) {
-        let b = features.shape[0], l = features.shape[1], d = features.shape[2]
         let scores = additiveAttentionScores(projected: projectedFeatures, query: decoderAttention(hidden),
                                              weight: fullAttention.weight, bias: fullAttention.bias, relu: activation == .relu)
         let alpha = scores.softmax(axis: 1)
-        let context = matmul(alpha.reshaped([b, 1, l]), features).reshaped([b, d])
-        return (alpha, context)
+        return (alpha, attentionContext(alpha: alpha, features: features))
     }
 }
