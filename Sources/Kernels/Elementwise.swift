@@ -91,22 +91,14 @@ public func binaryForward(
 ) {
     let count = outputShape.reduce(1, *)
     let aCount = aShape.reduce(1, *), bCount = bShape.reduce(1, *)
-    if aCount == count && bCount == count {
-        switch op {
-        case .add: for i in 0..<count { out[i] = a[i] + b[i] }
-        case .subtract: for i in 0..<count { out[i] = a[i] - b[i] }
-        case .multiply: for i in 0..<count { out[i] = a[i] * b[i] }
-        case .divide: for i in 0..<count { out[i] = a[i] / b[i] }
-        }
-        return
-    }
     if aCount == count && bCount == 1 {
         let s = b[0]
         for i in 0..<count { out[i] = op.apply(a[i], s) }
         return
     }
-    if aCount == count && isTrailingRow(bShape, of: outputShape) {
-        // A row vector repeated over the leading axes (a bias): one tight loop per row.
+    if aCount == count && bCount > 0 && (bCount == count || isTrailingRow(bShape, of: outputShape)) {
+        // b as large as a (one row), or a row vector repeated over the leading axes (a bias):
+        // one tight loop per row.
         for r in 0..<(count / bCount) {
             let ar = a + r * bCount, o = out + r * bCount
             switch op {

@@ -161,20 +161,15 @@ public final class AttentionDecoderStepper {
                 additiveAttentionForward(projected: projected.pointer + (image * l + range.lowerBound) * a, query: hiddenOut.pointer + r * hiddenRows,
                                          weight: attention.fullAttention.weight.data, bias: fullBias, batch: 1, locations: range.count,
                                          width: a, relu: relu, activated: nil, scores: scores)
-                let (largest, sum) = exponentiateShifted(scores, count: range.count)
+                let (largest, sum) = shiftedExponentials(scores, count: range.count, into: scores)
                 partialMax.pointer[slot] = largest; partialSum.pointer[slot] = sum
-                weightedSum(scores, rows: features.pointer + (image * l + range.lowerBound) * d, count: range.count, width: d,
-                            columns: 0..<d, into: partialContext.pointer + slot * d)
+                attentionContextForward(alpha: scores, features: features.pointer + (image * l + range.lowerBound) * d, batch: 1,
+                                        locations: range.count, width: d, context: partialContext.pointer + slot * d)
             }
         }
         // Combine the pieces: alpha = e^(s - M) / S, z = sigmoid(f) * sum_l alpha_l a_l.
         for r in 0..<n {
-            var largest = -Float.infinity
-            for part in 0..<parts where workerRange(part, of: parts, total: l).count > 0 { largest = max(largest, partialMax.pointer[part * n + r]) }
-            var total: Float = 0
-            for part in 0..<parts where workerRange(part, of: parts, total: l).count > 0 {
-                total += partialSum.pointer[part * n + r] * Foundation.exp(partialMax.pointer[part * n + r] - largest)
-            }
+            let (largest, total) = combinedPieces(row: r, parts: parts) { !workerRange($0, of: parts, total: l).isEmpty }
             let z = gated.pointer + r * d
             z.update(repeating: 0, count: d)
             for part in 0..<parts {
@@ -217,19 +212,14 @@ public final class AttentionDecoderStepper {
             rowDots(fc.weight.data, ld: hs, k: hs, vectors: n, x: h.pointer, xStride: hs,
                     rows: range, into: logits.pointer + range.lowerBound, yStride: v, accumulate: true)
             for r in 0..<n {
-                let (largest, sum) = shiftedExponentialSum(logits.pointer + r * v + range.lowerBound, count: range.count)
+                let (largest, sum) = shiftedExponentials(logits.pointer + r * v + range.lowerBound, count: range.count, into: nil)
                 partialMax.pointer[part * n + r] = largest; partialSum.pointer[part * n + r] = sum
             }
             self.hiddenProduct(part: part, of: parts)
         }
         // log p = logit - (M + log sum_w S_w e^(m_w - M)).
         for r in 0..<n {
-            var largest = -Float.infinity
-            for part in 0..<parts where !blockRange(part, of: parts, total: v).isEmpty { largest = max(largest, partialMax.pointer[part * n + r]) }
-            var total: Float = 0
-            for part in 0..<parts where !blockRange(part, of: parts, total: v).isEmpty {
-                total += partialSum.pointer[part * n + r] * Foundation.exp(partialMax.pointer[part * n + r] - largest)
-            }
+            let (largest, total) = combinedPieces(row: r, parts: parts) { !blockRange($0, of: parts, total: v).isEmpty }
             let shift = largest + Foundation.log(total)
             let source = logits.pointer + r * v, target = logProbabilities.pointer + r * v
             for i in 0..<v { target[i] = source[i] - shift }
@@ -244,6 +234,17 @@ public final class AttentionDecoderStepper {
     /// The attention weights of `row` at the last step (`L` floats).
     public func alpha(row: Int) -> UnsafeBufferPointer<Float> {
         UnsafeBufferPointer(start: alphas.pointer + row * locations, count: locations)
+    }
+
+    /// Row `r`'s pieces of a softmax combined: the largest partial maximum M over the non-empty
+    /// parts and `sum_w S_w e^(m_w - M)` (from `partialMax`, `partialSum`).
+    private func combinedPieces(row r: Int, parts: Int, nonEmpty: (Int) -> Bool) -> (largest: Float, total: Float) {
+        var largest = -Float.infinity, total: Float = 0
+        for part in 0..<parts where nonEmpty(part) { largest = max(largest, partialMax.pointer[part * rows + r]) }
+        for part in 0..<parts where nonEmpty(part) {
+            total += partialSum.pointer[part * rows + r] * Foundation.exp(partialMax.pointer[part * rows + r] - largest)
+        }
+        return (largest, total)
     }
 
     /// Part `part` of `[q; f; g_h] = [U; W_f; W_hh] h + bias` for every row (a block of weight rows).
@@ -276,41 +277,24 @@ public final class AttentionDecoderStepper {
     }
 }
 
-/// `out[j] = sum_i weights[i] * rows[i * width + j]` for `j` in `columns`.
-private func weightedSum(_ weights: UnsafePointer<Float>, rows: UnsafePointer<Float>, count: Int, width: Int, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) {
-    let o = out + columns.lowerBound
-    o.update(repeating: 0, count: columns.count)
-    for i in 0..<count {
-        let w = weights[i], row = rows + i * width + columns.lowerBound
-        for j in 0..<columns.count { o[j] += w * row[j] }
-    }
-}
-
-/// `p[i] = e^(p[i] - m)` with m the largest of the `count` values; returns m and the sum.
-private func exponentiateShifted(_ p: UnsafeMutablePointer<Float>, count: Int) -> (largest: Float, sum: Float) {
-    var m = -Float.infinity
-    for i in 0..<count { m = max(m, p[i]) }
-    var sum: Float = 0, i = 0
-    while i + 8 <= count {
-        let e = fastExp(UnsafeRawPointer(p + i).loadUnaligned(as: Float8.self) - m)
-        UnsafeMutableRawPointer(p + i).storeBytes(of: e, as: Float8.self)
-        sum += e.sum()
-        i += 8
-    }
-    while i < count { p[i] = fastExp(p[i] - m); sum += p[i]; i += 1 }
-    return (m, sum)
-}
-
-/// The largest of `count` values and `sum_i e^(p[i] - largest)` (values left as they are).
-private func shiftedExponentialSum(_ p: UnsafePointer<Float>, count: Int) -> (largest: Float, sum: Float) {
+/// The largest of `count` values m and `sum_i e^(p[i] - m)`; with `into`, also writes each
+/// `e^(p[i] - m)` there (it may be `p` itself).
+private func shiftedExponentials(_ p: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>?) -> (largest: Float, sum: Float) {
     var m = -Float.infinity
     for i in 0..<count { m = max(m, p[i]) }
     var sum = Float8(), tail: Float = 0, i = 0
     while i + 8 <= count {
-        sum += fastExp(UnsafeRawPointer(p + i).loadUnaligned(as: Float8.self) - m)
+        let e = fastExp(UnsafeRawPointer(p + i).loadUnaligned(as: Float8.self) - m)
+        if let out { UnsafeMutableRawPointer(out + i).storeBytes(of: e, as: Float8.self) }
+        sum += e
         i += 8
     }
-    while i < count { tail += fastExp(p[i] - m); i += 1 }
+    while i < count {
+        let e = fastExp(p[i] - m)
+        out?[i] = e
+        tail += e
+        i += 1
+    }
     return (m, sum.sum() + tail)
 }
 
