@@ -39,9 +39,9 @@ final class EncoderInference {
         let l = (s / 8) * (s / 8)
         let features = Tensor(zeros: [b, l, d])
         let imageSize = 3 * s * s
+        // first: layers 1 and 3's outputs; second: layers 2 and 4's.
+        let buffers = [first.pointer, second.pointer, first.pointer, second.pointer]
         for image in 0..<b {
-            // first: layers 1 and 3's outputs; second: layers 2 and 4's.
-            let buffers = [first.pointer, second.pointer, first.pointer, second.pointer]
             var input = UnsafePointer(images.data + image * imageSize)
             for (index, (conv, _)) in layers.enumerated() {
                 let g = geometries[index], o = conv.weight.shape[0], bias = foldedBias.pointer + biasOffsets[index]
@@ -56,10 +56,7 @@ final class EncoderInference {
                 input = UnsafePointer(buffers[index])
             }
             // [D, L] -> [L, D]
-            let out = features.data + image * l * d
-            for channel in 0..<d {
-                for location in 0..<l { out[location * d + channel] = input[channel * l + location] }
-            }
+            permuteCopy(x: input, shape: [d, l], permutation: [1, 0], y: features.data + image * l * d)
         }
         return features
     }
