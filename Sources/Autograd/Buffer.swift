@@ -1,3 +1,5 @@
+import Kernels
+
 /// Owned, 64-byte aligned Float memory. Tensors keep their `Buffer` alive and read through raw
 /// pointers; parameters point into one shared buffer (see `ParameterStore`). Large blocks are
 /// recycled through `BlockCache`.
@@ -13,7 +15,10 @@ public final class Buffer: @unchecked Sendable {
         self.count = count
         let raw = BlockCache.shared.allocate(bytes: max(count, 1) * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        pointer.initialize(repeating: value, count: max(count, 1))
+        let pointer = pointer
+        forEachSlice(of: max(count, 1), minimumPerSlice: 4 * elementwiseSliceMinimum) { r in
+            (pointer + r.lowerBound).initialize(repeating: value, count: r.count)
+        }
     }
 
     /// Allocates `count` elements without setting them, for a result every element of which is

@@ -36,7 +36,8 @@ private func attentionScores<Act: AttentionNonlinearity>(
     _ batch: Int, _ locations: Int, _ width: Int, _ activated: UnsafeMutablePointer<Float>?, _ scores: UnsafeMutablePointer<Float>
 ) {
     let vectorWidth = width - width % 8
-    for b in 0..<batch {
+    forEachSlice(of: batch, minimumPerSlice: elementwiseSliceMinimum / max(1, locations * width)) { images in
+    for b in images {
         let q = query + b * width
         for l in 0..<locations {
             let row = (b * locations + l) * width
@@ -59,6 +60,7 @@ private func attentionScores<Act: AttentionNonlinearity>(
             scores[b * locations + l] = bias + sum.sum() + tail
         }
     }
+    }
 }
 
 /// Backward of `additiveAttentionForward`, adding into each gradient given:
@@ -70,23 +72,38 @@ public func additiveAttentionBackward(
     gradProjected: UnsafeMutablePointer<Float>?, gradQuery: UnsafeMutablePointer<Float>?,
     gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?
 ) {
-    for b in 0..<batch {
-        for l in 0..<locations {
-            let g = gradScores[b * locations + l]
-            gradBias?[0] += g
-            let row = (b * locations + l) * width
-            let gv = Float8(repeating: g)
-            var a = 0
-            while a < width {
-                let n = min(8, width - a)
-                let t = load(activated + row + a, n)
-                let derivative = relu ? Float8(repeating: 0).replacing(with: 1, where: t .> 0) : 1 - t * t
-                let d = gv * load(weight + a, n) * derivative
-                if let gp = gradProjected { store(load(gp + row + a, n) + d, gp + row + a, n) }
-                if let gq = gradQuery { store(load(gq + b * width + a, n) + d, gq + b * width + a, n) }
-                if let gw = gradWeight { store(load(gw + a, n) + gv * t, gw + a, n) }
-                a += 8
+    // Images are split over the cores; the first slice adds its weight and bias gradients in
+    // place, the others into their own partial sums (width + 1 floats each), added at the end.
+    let slices = sliceCount(of: batch, minimumPerSlice: elementwiseSliceMinimum / max(1, locations * width))
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: slices * (width + 1)) { partials in
+        let partial = partials.baseAddress!
+        partial.initialize(repeating: 0, count: slices * (width + 1))
+        forEachSlice(of: batch, slices: slices) { slice, images in
+            let gw = slice == 0 ? gradWeight : (gradWeight == nil ? nil : partial + slice * (width + 1))
+            let gBias = slice == 0 ? gradBias : (gradBias == nil ? nil : partial + slice * (width + 1) + width)
+            for b in images {
+                for l in 0..<locations {
+                    let g = gradScores[b * locations + l]
+                    gBias?[0] += g
+                    let row = (b * locations + l) * width
+                    let gv = Float8(repeating: g)
+                    var a = 0
+                    while a < width {
+                        let n = min(8, width - a)
+                        let t = load(activated + row + a, n)
+                        let derivative = relu ? Float8(repeating: 0).replacing(with: 1, where: t .> 0) : 1 - t * t
+                        let d = gv * load(weight + a, n) * derivative
+                        if let gp = gradProjected { store(load(gp + row + a, n) + d, gp + row + a, n) }
+                        if let gq = gradQuery { store(load(gq + b * width + a, n) + d, gq + b * width + a, n) }
+                        if let gw { store(load(gw + a, n) + gv * t, gw + a, n) }
+                        a += 8
+                    }
+                }
             }
+        }
+        for slice in 1..<slices {
+            if let gradWeight { accumulate(partial + slice * (width + 1), into: gradWeight, count: width) }
+            gradBias?[0] += partial[slice * (width + 1) + width]
         }
     }
 }
@@ -95,13 +112,15 @@ public func additiveAttentionBackward(
 /// Shapes: `alpha [B, L]`, `features [B, L, D]`, `context [B, D]` (overwritten).
 public func attentionContextForward(alpha: UnsafePointer<Float>, features: UnsafePointer<Float>, batch: Int, locations: Int, width: Int,
                                     context: UnsafeMutablePointer<Float>) {
-    for b in 0..<batch {
+    forEachSlice(of: batch, minimumPerSlice: elementwiseSliceMinimum / max(1, locations * width)) { images in
+    for b in images {
         let out = context + b * width
         out.update(repeating: 0, count: width)
         for l in 0..<locations {
             let a = alpha[b * locations + l], row = features + (b * locations + l) * width
             for j in 0..<width { out[j] += a * row[j] }
         }
+    }
     }
 }
 
@@ -110,7 +129,8 @@ public func attentionContextForward(alpha: UnsafePointer<Float>, features: Unsaf
 public func attentionContextBackward(gradContext: UnsafePointer<Float>, alpha: UnsafePointer<Float>, features: UnsafePointer<Float>,
                                      batch: Int, locations: Int, width: Int,
                                      gradAlpha: UnsafeMutablePointer<Float>?, gradFeatures: UnsafeMutablePointer<Float>?) {
-    for b in 0..<batch {
+    forEachSlice(of: batch, minimumPerSlice: elementwiseSliceMinimum / max(1, locations * width)) { images in
+    for b in images {
         let g = gradContext + b * width
         for l in 0..<locations {
             let index = b * locations + l, row = features + index * width
@@ -125,5 +145,6 @@ public func attentionContextBackward(gradContext: UnsafePointer<Float>, alpha: U
                 for j in 0..<width { out[j] += a * g[j] }
             }
         }
+    }
     }
 }

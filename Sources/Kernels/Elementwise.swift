@@ -209,7 +209,14 @@ public enum UnaryFunction: Sendable {
 
 /// `y[i] = f(x[i])` for `count` elements.
 /// tanh, sigmoid and exp use the vectorised `fastTanh`, `fastSigmoid`, `fastExp` (within ~2 ulp of libm).
+/// Large inputs are split over the cores.
 public func unaryForward(_ f: UnaryFunction, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int) {
+    forEachSlice(of: count, minimumPerSlice: elementwiseSliceMinimum) { r in
+        unaryForwardSlice(f, x: x + r.lowerBound, y: y + r.lowerBound, count: r.count)
+    }
+}
+
+private func unaryForwardSlice(_ f: UnaryFunction, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int) {
     switch f {
     case .relu: for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
     case .tanh: vectorMap(x, y, count, fastTanh)
@@ -236,7 +243,18 @@ func vectorMap(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ co
 }
 
 /// `gradX[i] += gradY[i] * f'(x[i])`, with f' written through the saved input and output.
+/// Large inputs are split over the cores.
 public func unaryBackward(
+    _ f: UnaryFunction, x: UnsafePointer<Float>, y: UnsafePointer<Float>,
+    gradY: UnsafePointer<Float>, gradX: UnsafeMutablePointer<Float>, count: Int
+) {
+    forEachSlice(of: count, minimumPerSlice: elementwiseSliceMinimum) { r in
+        let o = r.lowerBound
+        unaryBackwardSlice(f, x: x + o, y: y + o, gradY: gradY + o, gradX: gradX + o, count: r.count)
+    }
+}
+
+private func unaryBackwardSlice(
     _ f: UnaryFunction, x: UnsafePointer<Float>, y: UnsafePointer<Float>,
     gradY: UnsafePointer<Float>, gradX: UnsafeMutablePointer<Float>, count: Int
 ) {

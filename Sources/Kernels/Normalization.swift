@@ -9,7 +9,8 @@ public func batchNormTrainingForward(
     xhat: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
 ) {
     let n = Double(batch * plane)
-    for c in 0..<channels {
+    forEachSlice(of: channels, minimumPerSlice: elementwiseSliceMinimum / max(1, batch * plane)) { slice in
+    for c in slice {
         var s = 0.0
         for b in 0..<batch { s += Double(vectorSum(x + (b * channels + c) * plane, plane)) }
         let m = s / n
@@ -28,6 +29,7 @@ public func batchNormTrainingForward(
             }
         }
     }
+    }
 }
 
 /// Backward of training-mode batch norm (N = B * P):
@@ -39,7 +41,8 @@ public func batchNormTrainingBackward(
     gradX: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?
 ) {
     let n = Float(batch * plane)
-    for c in 0..<channels {
+    forEachSlice(of: channels, minimumPerSlice: elementwiseSliceMinimum / max(1, batch * plane)) { slice in
+    for c in slice {
         // Sums in Double: the input gradient is a small difference of large terms.
         var sumG = 0.0, sumGH = 0.0
         for b in 0..<batch {
@@ -59,6 +62,7 @@ public func batchNormTrainingBackward(
                 gradX[offset + p] += k * (gradY[offset + p] - meanG - xhat[offset + p] * meanGH)
             }
         }
+    }
     }
 }
 

@@ -19,15 +19,42 @@ public let kernelWorkers: Int = {
     return max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 }()
 
-/// Runs `body(worker)` for `worker` in `0..<workers` on separate threads (inline when 1).
+/// Runs `body(worker)` once for each `worker` in `0..<workers`, spread over the cores by
+/// `SpinTeam.shared` (inline when 1, or when called from inside another parallel job).
 /// Products inside `body` should pass `threads: 1` to `gemm`.
 public func parallelFor(workers: Int, _ body: @Sendable (Int) -> Void) {
     if workers <= 1 {
         body(0)
         return
     }
-    DispatchQueue.concurrentPerform(iterations: workers, execute: body)
+    SpinTeam.shared.run(parts: workers, body)
 }
+
+/// Runs `body` over contiguous slices of `0..<count`, one slice per core when every slice gets at
+/// least `minimumPerSlice` items, else over the whole range on the calling thread. For
+/// element-wise passes, whose items are independent.
+public func forEachSlice(of count: Int, minimumPerSlice: Int, _ body: (Range<Int>) -> Void) {
+    forEachSlice(of: count, slices: sliceCount(of: count, minimumPerSlice: minimumPerSlice)) { _, range in body(range) }
+}
+
+/// How many slices `forEachSlice(of:minimumPerSlice:)` cuts `count` items into (at least 1).
+public func sliceCount(of count: Int, minimumPerSlice: Int) -> Int {
+    max(1, min(kernelWorkers, count / max(1, minimumPerSlice)))
+}
+
+/// Runs `body(slice, range)` for `slices` contiguous, balanced slices of `0..<count` over the
+/// cores; the slice number lets each write its own partial sums.
+public func forEachSlice(of count: Int, slices: Int, _ body: (_ slice: Int, _ range: Range<Int>) -> Void) {
+    if count <= 0 { return }
+    if slices <= 1 {
+        body(0, 0..<count)
+        return
+    }
+    SpinTeam.shared.run(parts: slices) { slice in body(slice, workerRange(slice, of: slices, total: count)) }
+}
+
+/// Items an element-wise slice should have before it is worth a core: about 10 µs of streaming.
+public let elementwiseSliceMinimum = 32 * 1024
 
 /// The half-open range of `total` items that worker `worker` of `workers` takes (contiguous, balanced).
 @inline(__always)

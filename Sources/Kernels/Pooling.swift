@@ -7,7 +7,8 @@ public func maxPool2dForward(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, 
         maxPool2x2Forward(x: x, g, y: y, argmax: argmax)
         return
     }
-    for plane in 0..<(g.batch * g.channels) {
+    forEachSlice(of: g.batch * g.channels, minimumPerSlice: elementwiseSliceMinimum / max(1, g.height * g.width)) { planes in
+    for plane in planes {
         let src = x + plane * g.height * g.width
         let dst = y + plane * oh * ow
         let arg = argmax + plane * oh * ow
@@ -29,17 +30,20 @@ public func maxPool2dForward(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, 
             }
         }
     }
+    }
 }
 
 /// Backward of max pooling: each output gradient goes to the input position that won.
 public func maxPool2dBackward(gradY: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, _ g: ConvolutionGeometry, gradX: UnsafeMutablePointer<Float>) {
     let planeOut = g.outputHeight * g.outputWidth
-    for plane in 0..<(g.batch * g.channels) {
+    forEachSlice(of: g.batch * g.channels, minimumPerSlice: elementwiseSliceMinimum / max(1, g.height * g.width)) { planes in
+    for plane in planes {
         let gx = gradX + plane * g.height * g.width
         for k in 0..<planeOut {
             let index = Int(argmax[plane * planeOut + k])
             if index >= 0 { gx[index] += gradY[plane * planeOut + k] }
         }
+    }
     }
 }
 
@@ -48,7 +52,8 @@ public func maxPool2dBackward(gradY: UnsafePointer<Float>, argmax: UnsafePointer
 func maxPool2x2Forward(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
     let oh = g.outputHeight, ow = g.outputWidth, w = g.width
     let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
-    for plane in 0..<(g.batch * g.channels) {
+    forEachSlice(of: g.batch * g.channels, minimumPerSlice: elementwiseSliceMinimum / max(1, g.height * g.width)) { planes in
+    for plane in planes {
         let src = x + plane * g.height * w
         let dst = y + plane * oh * ow, arg = argmax + plane * oh * ow
         for oy in 0..<oh {
@@ -81,5 +86,6 @@ func maxPool2x2Forward(x: UnsafePointer<Float>, _ g: ConvolutionGeometry, y: Uns
                 ox += 1
             }
         }
+    }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Adam and AdamW with PyTorch's exact updates (`torch.optim.Adam`, `torch.optim.AdamW`), step t from 1:
 /// Adam: `g = grad + weightDecay * p`; AdamW: `p *= 1 - lr * weightDecay` first and `g = grad`.
@@ -41,12 +42,14 @@ public final class Adam: Optimizer {
         let decay: Float = decoupledWeightDecay ? 1 - lr * wd : 1
         firstMoment.withUnsafeMutableBufferPointer { m in
             secondMoment.withUnsafeMutableBufferPointer { v in
-                for i in 0..<parameters.count {
-                    if decay != 1 { p[i] *= decay }
-                    let g = grad[i] + l2 * p[i]
-                    m[i] = b1 * m[i] + (1 - b1) * g
-                    v[i] = b2 * v[i] + (1 - b2) * g * g
-                    p[i] -= stepSize * m[i] / (v[i].squareRoot() / bias2Root + eps)
+                forEachSlice(of: parameters.count, minimumPerSlice: elementwiseSliceMinimum) { slice in
+                    for i in slice {
+                        if decay != 1 { p[i] *= decay }
+                        let g = grad[i] + l2 * p[i]
+                        m[i] = b1 * m[i] + (1 - b1) * g
+                        v[i] = b2 * v[i] + (1 - b2) * g * g
+                        p[i] -= stepSize * m[i] / (v[i].squareRoot() / bias2Root + eps)
+                    }
                 }
             }
         }
