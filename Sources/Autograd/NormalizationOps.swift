@@ -5,10 +5,11 @@ import Kernels
 /// Training: normalises with the batch mean and biased variance, and updates the running
 /// statistics in place: `running = (1 - momentum) * running + momentum * batch`, the variance
 /// taken unbiased (`* N / (N - 1)`) as PyTorch does. Evaluation: normalises with the running
-/// statistics. `y = weight * (x - mean) / sqrt(var + eps) + bias`.
+/// statistics. `y = weight * (x - mean) / sqrt(var + eps) + bias`; with `relu`, `max(0, y)` in
+/// the same pass (and its mask in the same backward pass), as `batchNorm(...).relu()` gives.
 public func batchNorm(
     _ x: Tensor, weight: Tensor, bias: Tensor, runningMean: Tensor, runningVariance: Tensor,
-    training: Bool, momentum: Float = 0.1, eps: Float = 1e-5
+    training: Bool, momentum: Float = 0.1, eps: Float = 1e-5, relu: Bool = false
 ) -> Tensor {
     precondition(x.rank >= 2, "batchNorm takes [B, C, ...], not \(x.shape)")
     let batch = x.shape[0], channels = x.shape[1]
@@ -25,7 +26,7 @@ public func batchNorm(
         let mean = Buffer(count: channels), variance = Buffer(count: channels)
         batchNormTrainingForward(x: x.data, batch: batch, channels: channels, plane: plane, eps: eps,
                                  weight: weight.data, bias: bias.data, mean: mean.pointer, variance: variance.pointer,
-                                 invStd: invStd.pointer, xhat: xhat.pointer, y: out.data)
+                                 invStd: invStd.pointer, xhat: xhat.pointer, y: out.data, relu: relu)
         let unbias = Float(n) / Float(n - 1)
         for c in 0..<channels {
             runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean.pointer[c]
@@ -36,18 +37,20 @@ public func batchNorm(
                                       batch: batch, channels: channels, plane: plane,
                                       gradX: x.requiresGrad ? x.gradientBuffer() : nil,
                                       gradWeight: weight.requiresGrad ? weight.gradientBuffer() : nil,
-                                      gradBias: bias.requiresGrad ? bias.gradientBuffer() : nil)
+                                      gradBias: bias.requiresGrad ? bias.gradientBuffer() : nil,
+                                      reluOutput: relu ? UnsafePointer(out.data) : nil)
         }
     } else {
         batchNormInferenceForward(x: x.data, batch: batch, channels: channels, plane: plane, eps: eps,
                                   weight: weight.data, bias: bias.data, runningMean: runningMean.data,
-                                  runningVariance: runningVariance.data, invStd: invStd.pointer, xhat: xhat.pointer, y: out.data)
+                                  runningVariance: runningVariance.data, invStd: invStd.pointer, xhat: xhat.pointer, y: out.data, relu: relu)
         out.record([x, weight, bias]) { out in
             batchNormInferenceBackward(gradY: out.grad!, xhat: xhat.pointer, invStd: invStd.pointer, weight: weight.data,
                                        batch: batch, channels: channels, plane: plane,
                                        gradX: x.requiresGrad ? x.gradientBuffer() : nil,
                                        gradWeight: weight.requiresGrad ? weight.gradientBuffer() : nil,
-                                       gradBias: bias.requiresGrad ? bias.gradientBuffer() : nil)
+                                       gradBias: bias.requiresGrad ? bias.gradientBuffer() : nil,
+                                      reluOutput: relu ? UnsafePointer(out.data) : nil)
         }
     }
     return out

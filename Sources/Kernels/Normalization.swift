@@ -1,13 +1,14 @@
 /// Batch normalisation in training mode over `[B, C, P]` (P spatial positions):
 /// `mean_c`, `var_c` (biased) over B and P; `xhat = (x - mean_c) / sqrt(var_c + eps)`;
-/// `y = weight_c * xhat + bias_c`. Writes `mean`, `variance` (biased), `invStd` (`[C]`) and
-/// `xhat` (`[B, C, P]`) for the backward and the running-statistics update.
+/// `y = weight_c * xhat + bias_c` (with `relu`, `max(0, .)` of it). Writes `mean`, `variance`
+/// (biased), `invStd` (`[C]`) and `xhat` (`[B, C, P]`) for the backward and the running-statistics update.
 public func batchNormTrainingForward(
     x: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int, eps: Float,
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>, invStd: UnsafeMutablePointer<Float>,
-    xhat: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
+    xhat: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, relu: Bool = false
 ) {
+    let floor: Float = relu ? 0 : -.infinity
     let n = Double(batch * plane)
     forEachSlice(of: channels, minimumPerSlice: elementwiseSliceMinimum / max(1, batch * plane)) { slice in
     for c in slice {
@@ -20,12 +21,24 @@ public func batchNormTrainingForward(
         let inv = Float(1 / (v + Double(eps)).squareRoot())
         mean[c] = Float(m); variance[c] = Float(v); invStd[c] = inv
         let w = weight[c], bb = bias[c], mf = Float(m)
+        let wv = Float8(repeating: w), bv = Float8(repeating: bb), mv = Float8(repeating: mf)
+        let iv = Float8(repeating: inv), fv = Float8(repeating: floor)
         for b in 0..<batch {
             let offset = (b * channels + c) * plane
-            for p in 0..<plane {
-                let h = (x[offset + p] - mf) * inv
-                xhat[offset + p] = h
-                y[offset + p] = w * h + bb
+            let xs = x + offset, hs = xhat + offset, ys = y + offset
+            var p = 0
+            while p + 8 <= plane {
+                let h = (load8(xs + p) - mv) * iv
+                store8(h, hs + p)
+                let v = wv * h + bv
+                store8(v.replacing(with: fv, where: v .< fv), ys + p)
+                p += 8
+            }
+            while p < plane {
+                let h = (xs[p] - mf) * inv
+                hs[p] = h
+                ys[p] = max(w * h + bb, floor)
+                p += 1
             }
         }
     }
@@ -34,11 +47,13 @@ public func batchNormTrainingForward(
 
 /// Backward of training-mode batch norm (N = B * P):
 /// `gx = weight * invStd / N * (N * gy - sum(gy) - xhat * sum(gy * xhat))`,
-/// `gWeight += sum(gy * xhat)`, `gBias += sum(gy)`. Each gradient is optional.
+/// `gWeight += sum(gy * xhat)`, `gBias += sum(gy)`. Each gradient is optional. With `reluOutput`
+/// (the forward's `y` of a batch norm followed by ReLU), `gy` counts only where `y > 0`.
 public func batchNormTrainingBackward(
     gradY: UnsafePointer<Float>, xhat: UnsafePointer<Float>, invStd: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     batch: Int, channels: Int, plane: Int,
-    gradX: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?
+    gradX: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
+    reluOutput: UnsafePointer<Float>? = nil
 ) {
     let n = Float(batch * plane)
     forEachSlice(of: channels, minimumPerSlice: elementwiseSliceMinimum / max(1, batch * plane)) { slice in
@@ -47,7 +62,8 @@ public func batchNormTrainingBackward(
         var sumG = 0.0, sumGH = 0.0
         for b in 0..<batch {
             let offset = (b * channels + c) * plane
-            let (g, gh) = vectorSumAndDot(gradY + offset, xhat + offset, plane)
+            let (g, gh) = reluOutput.map { maskedSumAndDot(gradY + offset, xhat + offset, mask: $0 + offset, plane) }
+                ?? vectorSumAndDot(gradY + offset, xhat + offset, plane)
             sumG += Double(g); sumGH += Double(gh)
         }
         gradWeight?[c] += Float(sumGH)
@@ -58,8 +74,24 @@ public func batchNormTrainingBackward(
         let meanG = Float(sumG / Double(n)), meanGH = Float(sumGH / Double(n))
         for b in 0..<batch {
             let offset = (b * channels + c) * plane
-            for p in 0..<plane {
-                gradX[offset + p] += k * (gradY[offset + p] - meanG - xhat[offset + p] * meanGH)
+            if let reluOutput {
+                let kv = Float8(repeating: k), mg = Float8(repeating: meanG), mgh = Float8(repeating: meanGH)
+                let gy = gradY + offset, h = xhat + offset, mask = reluOutput + offset, gx = gradX + offset
+                var p = 0
+                while p + 8 <= plane {
+                    let g = load8(gy + p).replacing(with: 0, where: load8(mask + p) .<= 0)
+                    store8(load8(gx + p) + kv * (g - mg - load8(h + p) * mgh), gx + p)
+                    p += 8
+                }
+                while p < plane {
+                    let g = mask[p] > 0 ? gy[p] : 0
+                    gx[p] += k * (g - meanG - h[p] * meanGH)
+                    p += 1
+                }
+            } else {
+                for p in 0..<plane {
+                    gradX[offset + p] += k * (gradY[offset + p] - meanG - xhat[offset + p] * meanGH)
+                }
             }
         }
     }
@@ -68,13 +100,14 @@ public func batchNormTrainingBackward(
 
 /// Batch normalisation with fixed statistics (evaluation mode):
 /// `xhat = (x - runningMean_c) / sqrt(runningVar_c + eps)`, `y = weight_c * xhat + bias_c`.
-/// Writes `invStd` and `xhat` for the backward.
+/// Writes `invStd` and `xhat` for the backward. With `relu`, `y = max(0, .)`.
 public func batchNormInferenceForward(
     x: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int, eps: Float,
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>,
-    invStd: UnsafeMutablePointer<Float>, xhat: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>
+    invStd: UnsafeMutablePointer<Float>, xhat: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>, relu: Bool = false
 ) {
+    let floor: Float = relu ? 0 : -.infinity
     for c in 0..<channels {
         let inv = 1 / (runningVariance[c] + eps).squareRoot()
         invStd[c] = inv
@@ -84,18 +117,19 @@ public func batchNormInferenceForward(
             for p in 0..<plane {
                 let h = (x[offset + p] - m) * inv
                 xhat?[offset + p] = h
-                y[offset + p] = w * h + bb
+                y[offset + p] = max(w * h + bb, floor)
             }
         }
     }
 }
 
 /// Backward of evaluation-mode batch norm: `gx += gy * weight * invStd`,
-/// `gWeight += sum(gy * xhat)`, `gBias += sum(gy)`.
+/// `gWeight += sum(gy * xhat)`, `gBias += sum(gy)`; with `reluOutput`, `gy` counts only where `y > 0`.
 public func batchNormInferenceBackward(
     gradY: UnsafePointer<Float>, xhat: UnsafePointer<Float>, invStd: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     batch: Int, channels: Int, plane: Int,
-    gradX: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?
+    gradX: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
+    reluOutput: UnsafePointer<Float>? = nil
 ) {
     for c in 0..<channels {
         var sumG: Float = 0, sumGH: Float = 0
@@ -103,7 +137,7 @@ public func batchNormInferenceBackward(
         for b in 0..<batch {
             let offset = (b * channels + c) * plane
             for p in 0..<plane {
-                let g = gradY[offset + p]
+                let g = reluOutput.map { $0[offset + p] > 0 ? gradY[offset + p] : 0 } ?? gradY[offset + p]
                 sumG += g; sumGH += g * xhat[offset + p]
                 gradX?[offset + p] += g * k
             }
@@ -141,6 +175,20 @@ func vectorSquaredDeviations(_ p: UnsafePointer<Float>, _ n: Int, from mean: Flo
     var tail: Float = 0
     while i < n { let d = p[i] - mean; tail += d * d; i += 1 }
     return (a0 + a1).sum() + tail
+}
+
+/// `vectorSumAndDot` with `g[i]` taken as 0 where `mask[i] <= 0` (the gradient through a ReLU).
+@inline(__always)
+func maskedSumAndDot(_ g: UnsafePointer<Float>, _ h: UnsafePointer<Float>, mask: UnsafePointer<Float>, _ n: Int) -> (Float, Float) {
+    var s0 = Float8(), d0 = Float8(), i = 0
+    while i + 8 <= n {
+        let g0 = load8(g + i).replacing(with: 0, where: load8(mask + i) .<= 0)
+        s0 += g0; d0.addProduct(g0, load8(h + i))
+        i += 8
+    }
+    var ts: Float = 0, td: Float = 0
+    while i < n { let gi = mask[i] > 0 ? g[i] : 0; ts += gi; td += gi * h[i]; i += 1 }
+    return (s0.sum() + ts, d0.sum() + td)
 }
 
 /// `(sum_i g[i], sum_i g[i] h[i])`, vectorised like `vectorSum`.

@@ -29,9 +29,13 @@ public final class BatchNorm2D: UnaryLayer {
 
     public func setTraining(_ training: Bool) { isTraining = training }
 
-    public func callAsFunction(_ input: Tensor) -> Tensor {
+    public func callAsFunction(_ input: Tensor) -> Tensor { callAsFunction(input, relu: false) }
+
+    /// With `relu`, `relu(batchNorm(input))` as one op: one pass over the elements instead of two,
+    /// forward and backward.
+    public func callAsFunction(_ input: Tensor, relu: Bool) -> Tensor {
         if isTraining { batchesTracked.data[0] += 1 }
         return batchNorm(input, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
-                         training: isTraining, momentum: momentum, eps: eps)
+                         training: isTraining, momentum: momentum, eps: eps, relu: relu)
     }
 }

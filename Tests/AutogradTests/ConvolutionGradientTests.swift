@@ -38,6 +38,33 @@ final class ConvolutionGradientTests: XCTestCase {
         }
     }
 
+    /// `batchNorm(relu: true)` is `batchNorm(...).relu()`: the same values and gradients (to
+    /// rounding), in training and evaluation, and it passes its own gradient check.
+    func testBatchNormWithReLUIsBatchNormThenReLU() {
+        for training in [true, false] {
+            let rm = random([3], 6), rv = random([3], 7, low: 0.5, high: 2)
+            func run(_ fused: Bool) -> (y: [Float], gx: [Float], gw: [Float], gb: [Float]) {
+                let x = random([4, 3, 5, 5], 20, low: -2, high: 2), w = random([3], 21, low: 0.5, high: 1.5), b = random([3], 22)
+                for t in [x, w, b] { t.setRequiresGrad(true) }
+                let y = fused
+                    ? batchNorm(x, weight: w, bias: b, runningMean: rm.copy(), runningVariance: rv.copy(), training: training, relu: true)
+                    : batchNorm(x, weight: w, bias: b, runningMean: rm.copy(), runningVariance: rv.copy(), training: training).relu()
+                y.backward(gradient: random([4, 3, 5, 5], 23).values)
+                return (y.values, x.gradValues!, w.gradValues!, b.gradValues!)
+            }
+            let plain = run(false), fused = run(true)
+            XCTAssertEqual(fused.y, plain.y, "values, training \(training)")
+            XCTAssertGreaterThan(plain.y.filter { $0 == 0 }.count, 10, "some outputs are cut by the ReLU")
+            for (a, e, name) in [(fused.gx, plain.gx, "input"), (fused.gw, plain.gw, "weight"), (fused.gb, plain.gb, "bias")] {
+                for i in a.indices { XCTAssertEqual(a[i], e[i], accuracy: 1e-5 * max(1, abs(e[i])), "\(name) gradient \(i), training \(training)") }
+            }
+        }
+        let mean = Tensor(zeros: [3]), variance = Tensor(zeros: [3], value: 1)
+        checkGradients([separated([4, 3, 2, 2], 3), random([3], 4, low: 0.5, high: 1.5), random([3], 5)], tolerance: 2e-2) {
+            batchNorm($0[0], weight: $0[1], bias: $0[2], runningMean: mean.copy(), runningVariance: variance.copy(), training: true, relu: true)
+        }
+    }
+
     func testBatchNormNormalisesAndUpdatesRunningStatistics() {
         let x = random([8, 2, 3, 3], 11, low: 2, high: 6)
         let mean = Tensor(zeros: [2]), variance = Tensor(zeros: [2], value: 1)

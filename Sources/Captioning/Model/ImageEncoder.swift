@@ -33,10 +33,10 @@ public final class ImageEncoder: Layer {
         precondition(images.rank == 4 && images.shape[1] == 3 && images.shape[2] % 8 == 0 && images.shape[2] == images.shape[3],
                      "the encoder takes square RGB images [B, 3, S, S] with S a multiple of 8, not \(images.shape)")
         if !bn1.isTraining && !GradientMode.isEnabled { return inference.encode(self, images: images) }
-        var x = pool(bn1(conv1(images)).relu())
-        x = pool(bn2(conv2(x)).relu())
-        x = pool(bn3(conv3(x)).relu())
-        x = bn4(conv4(x)).relu()
+        var x = pool(bn1(conv1(images), relu: true))
+        x = pool(bn2(conv2(x), relu: true))
+        x = pool(bn3(conv3(x), relu: true))
+        x = bn4(conv4(x), relu: true)
         let b = x.shape[0], side = x.shape[2]
         return x.permuted([0, 2, 3, 1]).reshaped([b, side * side, featureSize])
     }
