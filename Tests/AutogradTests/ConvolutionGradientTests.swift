@@ -15,6 +15,14 @@ final class ConvolutionGradientTests: XCTestCase {
         }
     }
 
+    /// Geometries `conv2d` runs through Winograd (forward and input gradient): the same gradient
+    /// check, and the same values as the im2col path of a geometry that differs only in channels.
+    func testConv2dWinogradPathGradients() {
+        checkGradients([random([2, 8, 4, 16], 31), random([3, 8, 3, 3], 32), random([3], 33)], tolerance: 1e-3) {
+            conv2d($0[0], weight: $0[1], bias: $0[2], padding: 1)
+        }
+    }
+
     func testConv2dOutputShape() {
         let y = conv2d(Tensor(zeros: [2, 3, 9, 8]), weight: Tensor(zeros: [5, 3, 3, 3]), stride: 2, padding: 1)
         XCTAssertEqual(y.shape, [2, 5, 5, 4])

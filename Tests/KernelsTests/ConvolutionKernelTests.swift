@@ -144,4 +144,45 @@ final class WinogradConvolutionTests: XCTestCase {
         }
         XCTAssertFalse(winogradApplies(height: 8, width: 8))
     }
+
+    private func values(_ n: Int, _ seed: UInt64) -> [Float] {
+        var state = seed
+        return (0..<n).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: state >> 11) % 2001) / 1000 - 1
+        }
+    }
+
+    /// The training entry point: the batch forward, with and without accumulation, and the input
+    /// gradient through the turned, channel-swapped kernels, against the direct convolution.
+    func testWinogradBatchForwardAndInputGradientMatchDirectConvolution() {
+        for (batch, c, o, h, w) in [(3, 5, 7, 4, 16), (2, 8, 3, 16, 32), (1, 2, 2, 2, 16)] {
+            let g = ConvolutionGeometry(batch: batch, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+            let x = values(batch * c * h * w, 41), weight = values(o * c * 9, 42), gy = values(batch * o * h * w, 43)
+            var u = [Float](repeating: .nan, count: winogradWeightCount(outputChannels: o, channels: c))
+            winogradTransformWeights(weight, outputChannels: o, channels: c, into: &u)
+            var workspace = [Float](repeating: .nan, count: max(
+                winogradBatchWorkspaceCount(channels: c, outputChannels: o, height: h, width: w),
+                winogradBatchWorkspaceCount(channels: o, outputChannels: c, height: h, width: w)))
+            var y = [Float](repeating: .nan, count: batch * o * h * w), reference = y
+            conv3x3WinogradBatch(x: x, batch: batch, channels: c, height: h, width: w, transformedWeights: u, outputChannels: o,
+                                 accumulate: false, workspace: &workspace, y: &y)
+            conv2dForwardReference(x: x, weight: weight, bias: nil, outputChannels: o, g, y: &reference)
+            for i in y.indices { XCTAssertEqual(y[i], reference[i], accuracy: 1e-4, "forward \(batch)x\(c)x\(h)x\(w) -> \(o), y[\(i)]") }
+            var sum = [Float](repeating: 0.5, count: y.count)
+            conv3x3WinogradBatch(x: x, batch: batch, channels: c, height: h, width: w, transformedWeights: u, outputChannels: o,
+                                 accumulate: true, workspace: &workspace, y: &sum)
+            for i in y.indices { XCTAssertEqual(sum[i], reference[i] + 0.5, accuracy: 1e-4, "accumulated y[\(i)]") }
+
+            var ut = [Float](repeating: .nan, count: winogradWeightCount(outputChannels: c, channels: o))
+            winogradTransformWeightsForInputGradient(weight, outputChannels: o, channels: c, into: &ut)
+            var gx = [Float](repeating: 0.25, count: x.count)
+            conv3x3WinogradBatch(x: gy, batch: batch, channels: o, height: h, width: w, transformedWeights: ut, outputChannels: c,
+                                 accumulate: true, workspace: &workspace, y: &gx)
+            var gxRef = [Float](repeating: 0.25, count: x.count), gwRef = [Float](repeating: 0, count: weight.count)
+            var gbRef = [Float](repeating: 0, count: o)
+            conv2dBackwardReference(gradY: gy, x: x, weight: weight, outputChannels: o, g, gradX: &gxRef, gradWeight: &gwRef, gradBias: &gbRef)
+            for i in gx.indices { XCTAssertEqual(gx[i], gxRef[i], accuracy: 1e-4, "input gradient \(batch)x\(c)x\(h)x\(w) -> \(o), gx[\(i)]") }
+        }
+    }
 }
