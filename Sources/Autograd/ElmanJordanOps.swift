@@ -2,14 +2,14 @@ import Kernels
 
 /// A whole Elman RNN layer (one direction) over a time-major sequence, as one graph node
 /// (`torch.nn.RNN`): `h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)`, act tanh, relu or identity.
-/// `x [T, B, I]`, `h0 [B, H]`, `weightIH [H, I]`, `weightHH [H, H]`, biases `[H]`.
+/// `input`: `x [T, B, I]` or tokens (`SequenceInput`); `h0 [B, H]`, `weightIH [H, I]`, `weightHH [H, H]`, biases `[H]`.
 /// Lengths mask as in `lstmSequence`. Returns `output [T, B, H]` and the final `h [B, H]`.
 public func elmanSequence(
-    _ x: Tensor, h0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
+    _ input: SequenceInput, h0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
     activation: RecurrentActivation = .tanh, lengths: [Int]? = nil
 ) -> (output: Tensor, h: Tensor) {
     let op = "elmanSequence"
-    let (T, B, I) = sequenceShape(x, op)
+    let (T, B, I) = (input.steps, input.batch, input.features)
     let H = weightHH.shape.count == 2 ? weightHH.shape[1] : 0
     expectShape(weightIH, [H, I], "weight_ih", op); expectShape(weightHH, [H, H], "weight_hh", op)
     expectShape(biasIH, [H], "bias_ih", op); expectShape(biasHH, [H], "bias_hh", op)
@@ -18,7 +18,7 @@ public func elmanSequence(
     let BH = B * H
     let hs = Buffer(count: (T + 1) * BH)
     // Pre-activations land in the slot of the step's new state and are activated in place.
-    projectInputs(x, weight: weightIH, biasA: biasIH, biasB: biasHH, into: hs.pointer + BH)
+    projectInputs(input, weight: weightIH, biasA: biasIH, biasB: biasHH, into: hs.pointer + BH)
     hs.pointer.update(from: h0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
     forEachRowBlock(B) { rows in
@@ -34,7 +34,7 @@ public func elmanSequence(
     mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
     (joint.data + T * BH).update(from: hs.pointer + T * BH, count: BH)
 
-    var inputs = [x, h0, weightIH, weightHH]
+    var inputs = [input.tensor, h0, weightIH, weightHH]
     if let biasIH { inputs.append(biasIH) }
     if let biasHH { inputs.append(biasHH) }
     joint.record(inputs) { joint in
@@ -59,7 +59,7 @@ public func elmanSequence(
             }
         }
         addGradient(dh.pointer, to: h0)
-        projectionBackward(gradPre: gradPre.pointer, rows: T * B, gates: H, x: x, weightIH: weightIH, biasIH: biasIH,
+        projectionBackward(gradPre: gradPre.pointer, rows: T * B, gates: H, input: input, weightIH: weightIH, biasIH: biasIH,
                            states: hs.pointer, weightHH: weightHH, biasHH: biasHH)
     }
     return (joint.view(offset: 0, shape: [T, B, H]), joint.view(offset: T * BH, shape: [B, H]))
@@ -68,15 +68,15 @@ public func elmanSequence(
 /// A whole Jordan RNN layer over a time-major sequence, as one graph node. The memory holds the
 /// previous output instead of the hidden state:
 /// `h_t = act(x_t W_ih^T + y_{t-1} W_yh^T + b_h)`, `y_t = act_out(h_t W_hy^T + b_y)`.
-/// `x [T, B, I]`, `y0 [B, O]`, `weightIH [H, I]`, `weightYH [H, O]`, `biasH [H]`,
+/// `input`: `x [T, B, I]` or tokens (`SequenceInput`); `y0 [B, O]`, `weightIH [H, I]`, `weightYH [H, O]`, `biasH [H]`,
 /// `weightHY [O, H]`, `biasY [O]`. Lengths mask as in `lstmSequence`.
 /// Returns the outputs `y [T, B, O]` and the final `y [B, O]`.
 public func jordanSequence(
-    _ x: Tensor, y0: Tensor, weightIH: Tensor, weightYH: Tensor, biasH: Tensor?, weightHY: Tensor, biasY: Tensor?,
+    _ input: SequenceInput, y0: Tensor, weightIH: Tensor, weightYH: Tensor, biasH: Tensor?, weightHY: Tensor, biasY: Tensor?,
     activation: RecurrentActivation = .tanh, outputActivation: RecurrentActivation = .tanh, lengths: [Int]? = nil
 ) -> (output: Tensor, y: Tensor) {
     let op = "jordanSequence"
-    let (T, B, I) = sequenceShape(x, op)
+    let (T, B, I) = (input.steps, input.batch, input.features)
     let H = weightIH.shape.first ?? 0, O = weightHY.shape.first ?? 0
     expectShape(weightIH, [H, I], "weight_ih", op); expectShape(weightYH, [H, O], "weight_yh", op)
     expectShape(biasH, [H], "bias_h", op); expectShape(weightHY, [O, H], "weight_hy", op)
@@ -84,7 +84,7 @@ public func jordanSequence(
     let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
     let BH = B * H, BO = B * O
     let hidden = Buffer(count: T * BH), ys = Buffer(count: (T + 1) * BO)
-    projectInputs(x, weight: weightIH, biasA: biasH, biasB: nil, into: hidden.pointer)
+    projectInputs(input, weight: weightIH, biasA: biasH, biasB: nil, into: hidden.pointer)
     ys.pointer.update(from: y0.data, count: BO)
     let feedback = RecurrentProduct(weightYH, transposed: true, steps: T), readout = RecurrentProduct(weightHY, transposed: true, steps: T)
     let outputBias = biasY.map { SharedPointer(UnsafePointer($0.data)) }
@@ -104,7 +104,7 @@ public func jordanSequence(
     mask.copyOutputs(from: ys.pointer + BO, to: joint.data, width: O)
     (joint.data + T * BO).update(from: ys.pointer + T * BO, count: BO)
 
-    var inputs = [x, y0, weightIH, weightYH, weightHY]
+    var inputs = [input.tensor, y0, weightIH, weightYH, weightHY]
     if let biasH { inputs.append(biasH) }
     if let biasY { inputs.append(biasY) }
     joint.record(inputs) { joint in
@@ -139,8 +139,26 @@ public func jordanSequence(
                  a: gradOutPre.pointer, lda: O, b: hidden.pointer, ldb: H, beta: 1, c: weightHY.gradientBuffer(), ldc: H)
         }
         if let biasY, biasY.requiresGrad { addColumnSums(gradOutPre.pointer, rows: T * B, columns: O, into: biasY.gradientBuffer()) }
-        projectionBackward(gradPre: gradPre.pointer, rows: T * B, gates: H, x: x, weightIH: weightIH, biasIH: biasH,
+        projectionBackward(gradPre: gradPre.pointer, rows: T * B, gates: H, input: input, weightIH: weightIH, biasIH: biasH,
                            states: ys.pointer, weightHH: weightYH, biasHH: nil)
     }
     return (joint.view(offset: 0, shape: [T, B, O]), joint.view(offset: T * BO, shape: [B, O]))
+}
+
+/// `elmanSequence` of a time-major sequence `x [T, B, I]`.
+public func elmanSequence(
+    _ x: Tensor, h0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
+    activation: RecurrentActivation = .tanh, lengths: [Int]? = nil
+) -> (output: Tensor, h: Tensor) {
+    elmanSequence(SequenceInput(x), h0: h0, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH,
+                  activation: activation, lengths: lengths)
+}
+
+/// `jordanSequence` of a time-major sequence `x [T, B, I]`.
+public func jordanSequence(
+    _ x: Tensor, y0: Tensor, weightIH: Tensor, weightYH: Tensor, biasH: Tensor?, weightHY: Tensor, biasY: Tensor?,
+    activation: RecurrentActivation = .tanh, outputActivation: RecurrentActivation = .tanh, lengths: [Int]? = nil
+) -> (output: Tensor, y: Tensor) {
+    jordanSequence(SequenceInput(x), y0: y0, weightIH: weightIH, weightYH: weightYH, biasH: biasH, weightHY: weightHY, biasY: biasY,
+                   activation: activation, outputActivation: outputActivation, lengths: lengths)
 }

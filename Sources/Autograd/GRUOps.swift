@@ -4,14 +4,14 @@ import Kernels
 /// PyTorch's formulation (gates stacked r, z, n):
 /// `r = σ(W_ir x + b_ir + W_hr h + b_hr)`, `z = σ(W_iz x + b_iz + W_hz h + b_hz)`,
 /// `n = tanh(W_in x + b_in + r (W_hn h + b_hn))`, `h' = (1 - z) n + z h`.
-/// `x [T, B, I]`, `h0 [B, H]`, `weightIH [3H, I]`, `weightHH [3H, H]`, biases `[3H]`.
+/// `input`: `x [T, B, I]` or tokens through an embedding (`SequenceInput`); `h0 [B, H]`, `weightIH [3H, I]`, `weightHH [3H, H]`, biases `[3H]`.
 /// Lengths mask as in `lstmSequence`. Returns `output [T, B, H]` and the final `h [B, H]`.
 public func gruSequence(
-    _ x: Tensor, h0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
+    _ input: SequenceInput, h0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
     lengths: [Int]? = nil
 ) -> (output: Tensor, h: Tensor) {
     let op = "gruSequence"
-    let (T, B, I) = sequenceShape(x, op)
+    let (T, B, I) = (input.steps, input.batch, input.features)
     let H = weightHH.shape.count == 2 ? weightHH.shape[1] : 0, G = 3 * H
     expectShape(weightIH, [G, I], "weight_ih", op); expectShape(weightHH, [G, H], "weight_hh", op)
     expectShape(biasIH, [G], "bias_ih", op); expectShape(biasHH, [G], "bias_hh", op)
@@ -20,7 +20,7 @@ public func gruSequence(
     let BH = B * H
     let inputGates = Buffer(uninitializedCount: T * B * G), hiddenGates = Buffer(uninitializedCount: T * B * G)
     let hs = Buffer(uninitializedCount: (T + 1) * BH)
-    projectInputs(x, weight: weightIH, biasA: biasIH, biasB: nil, into: inputGates.pointer)
+    projectInputs(input, weight: weightIH, biasA: biasIH, biasB: nil, into: inputGates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
     let hiddenBias = biasHH.map { SharedPointer(UnsafePointer($0.data)) }
@@ -39,7 +39,7 @@ public func gruSequence(
     mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
     (joint.data + T * BH).update(from: hs.pointer + T * BH, count: BH)
 
-    var inputs = [x, h0, weightIH, weightHH]
+    var inputs = [input.tensor, h0, weightIH, weightHH]
     if let biasIH { inputs.append(biasIH) }
     if let biasHH { inputs.append(biasHH) }
     joint.record(inputs) { joint in
@@ -65,7 +65,7 @@ public func gruSequence(
             }
         }
         addGradient(dh.pointer, to: h0)
-        projectionBackward(gradPre: gradInputGates.pointer, rows: T * B, gates: G, x: x, weightIH: weightIH, biasIH: biasIH,
+        projectionBackward(gradPre: gradInputGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
                            states: nil, weightHH: nil, biasHH: nil)
         if weightHH.requiresGrad {
             gemm(transposeA: true, transposeB: false, m: G, n: H, k: T * B,
@@ -76,4 +76,11 @@ public func gruSequence(
         }
     }
     return (joint.view(offset: 0, shape: [T, B, H]), joint.view(offset: T * BH, shape: [B, H]))
+}
+
+/// `gruSequence` of a time-major sequence `x [T, B, I]`.
+public func gruSequence(
+    _ x: Tensor, h0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?, lengths: [Int]? = nil
+) -> (output: Tensor, h: Tensor) {
+    gruSequence(SequenceInput(x), h0: h0, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH, lengths: lengths)
 }

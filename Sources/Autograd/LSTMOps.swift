@@ -2,7 +2,7 @@ import Kernels
 
 /// A whole LSTM layer (one direction) over a time-major sequence, as one graph node.
 ///
-/// `x [T, B, I]`, `h0`, `c0 [B, H]`, `weightIH [4H, I]`, `weightHH [4H, H]`, biases `[4H]`
+/// `input`: `x [T, B, I]` or tokens through an embedding (`SequenceInput`); `h0`, `c0 [B, H]`, `weightIH [4H, I]`, `weightHH [4H, H]`, biases `[4H]`
 /// (gates stacked i, f, g, o as in PyTorch). Per step:
 /// `a = x_t W_ih^T + b_ih + h W_hh^T + b_hh`; `i, f, o = σ(.)`, `g = tanh(.)`;
 /// `c = f c + i g`; `h = o tanh(c)` (activations configurable).
@@ -11,11 +11,11 @@ import Kernels
 /// its outputs are 0. Returns `output [T, B, H]` and the final `h`, `c` (`[B, H]`).
 /// The backward is BPTT with the weight gradients of all steps as single products.
 public func lstmSequence(
-    _ x: Tensor, h0: Tensor, c0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
+    _ input: SequenceInput, h0: Tensor, c0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
     lengths: [Int]? = nil, activations: LSTMActivations = .standard
 ) -> (output: Tensor, h: Tensor, c: Tensor) {
     let op = "lstmSequence"
-    let (T, B, I) = sequenceShape(x, op)
+    let (T, B, I) = (input.steps, input.batch, input.features)
     let H = weightHH.shape.count == 2 ? weightHH.shape[1] : 0, G = 4 * H
     expectShape(weightIH, [G, I], "weight_ih", op); expectShape(weightHH, [G, H], "weight_hh", op)
     expectShape(biasIH, [G], "bias_ih", op); expectShape(biasHH, [G], "bias_hh", op)
@@ -25,7 +25,7 @@ public func lstmSequence(
     let gates = Buffer(uninitializedCount: T * B * G)
     let hs = Buffer(uninitializedCount: (T + 1) * BH), cs = Buffer(uninitializedCount: (T + 1) * BH)
     let cellOutput = Buffer(uninitializedCount: T * BH)
-    projectInputs(x, weight: weightIH, biasA: biasIH, biasB: biasHH, into: gates.pointer)
+    projectInputs(input, weight: weightIH, biasA: biasIH, biasB: biasHH, into: gates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
     cs.pointer.update(from: c0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
@@ -46,7 +46,7 @@ public func lstmSequence(
     (joint.data + T * BH).update(from: hs.pointer + T * BH, count: BH)
     (joint.data + (T + 1) * BH).update(from: cs.pointer + T * BH, count: BH)
 
-    var inputs = [x, h0, c0, weightIH, weightHH]
+    var inputs = [input.tensor, h0, c0, weightIH, weightHH]
     if let biasIH { inputs.append(biasIH) }
     if let biasHH { inputs.append(biasHH) }
     joint.record(inputs) { joint in
@@ -75,10 +75,19 @@ public func lstmSequence(
         }
         addGradient(dh.pointer, to: h0)
         addGradient(dc.pointer, to: c0)
-        projectionBackward(gradPre: gradGates.pointer, rows: T * B, gates: G, x: x, weightIH: weightIH, biasIH: biasIH,
+        projectionBackward(gradPre: gradGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
                            states: hs.pointer, weightHH: weightHH, biasHH: biasHH)
     }
     return (joint.view(offset: 0, shape: [T, B, H]),
             joint.view(offset: T * BH, shape: [B, H]),
             joint.view(offset: (T + 1) * BH, shape: [B, H]))
+}
+
+/// `lstmSequence` of a time-major sequence `x [T, B, I]`.
+public func lstmSequence(
+    _ x: Tensor, h0: Tensor, c0: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
+    lengths: [Int]? = nil, activations: LSTMActivations = .standard
+) -> (output: Tensor, h: Tensor, c: Tensor) {
+    lstmSequence(SequenceInput(x), h0: h0, c0: c0, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH,
+                 lengths: lengths, activations: activations)
 }

@@ -144,50 +144,106 @@ func sequenceShape(_ x: Tensor, _ op: String) -> (steps: Int, batch: Int, featur
     return (x.shape[0], x.shape[1], x.shape[2])
 }
 
+/// What a recurrent op reads: a time-major sequence `x [T, B, I]`, or token ids (`[T * B]`,
+/// time-major) looked up in an embedding table `[V, I]`, as the first layer of a language model
+/// reads them. From tokens the input products are those of the V table rows, gathered:
+/// `x_t W^T = (E W^T)[id_t]`; the backward adds the step gradients onto their V rows and makes
+/// the weight and table gradients from those. The same results as looking the rows up first,
+/// with V instead of T * B rows in each product.
+public struct SequenceInput {
+    public let steps: Int, batch: Int, features: Int
+    /// The features, or the embedding table: the tensor gradients flow to.
+    let tensor: Tensor
+    /// The token ids when reading through an embedding table.
+    let tokens: [Int32]?
+
+    /// A time-major sequence `x [T, B, I]`.
+    public init(_ x: Tensor) {
+        (steps, batch, features) = sequenceShape(x, "a recurrent op")
+        tensor = x; tokens = nil
+    }
+
+    /// Token ids `[T * B]` (time-major) read through `embedding [V, I]`.
+    public init(tokens: [Int32], steps: Int, batch: Int, embedding: Tensor) {
+        precondition(embedding.rank == 2, "an embedding table is [V, features], not \(embedding.shape)")
+        precondition(tokens.count == steps * batch, "\(tokens.count) token ids for \(steps) steps of \(batch)")
+        let v = embedding.shape[0]
+        for id in tokens { precondition(id >= 0 && Int(id) < v, "token id \(id) is outside the embedding table of \(v) rows") }
+        self.steps = steps; self.batch = batch; features = embedding.shape[1]
+        tensor = embedding; self.tokens = tokens
+    }
+}
+
 /// Checks a weight's shape with a message naming it.
 func expectShape(_ t: Tensor?, _ shape: [Int], _ name: String, _ op: String) {
     guard let t else { return }
     precondition(t.shape == shape, "\(op): \(name) must be \(shape), not \(t.shape)")
 }
 
-/// The input projection of a whole sequence in one product: rows `[T*B, G] = x W^T + a + b`.
-func projectInputs(_ x: Tensor, weight: Tensor, biasA: Tensor?, biasB: Tensor?, into out: UnsafeMutablePointer<Float>) {
-    let rows = x.shape[0] * x.shape[1], inputs = x.shape[2], g = weight.shape[0]
-    fillRows(out, rows: rows, columns: g, a: biasA?.data, b: biasB?.data)
+/// The input projection of a whole sequence in one product: rows `[T*B, G] = x W^T + a + b`
+/// (from tokens: the table `E W^T + a + b` and one row of it per step and row).
+func projectInputs(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB: Tensor?, into out: UnsafeMutablePointer<Float>) {
+    let x = input.tensor, inputs = input.features, g = weight.shape[0]
+    let rows = input.tokens == nil ? input.steps * input.batch : x.shape[0]
+    let table = input.tokens == nil ? nil : Buffer(uninitializedCount: rows * g)
+    let target = table?.pointer ?? out
+    fillRows(target, rows: rows, columns: g, a: biasA?.data, b: biasB?.data)
     gemm(transposeA: false, transposeB: true, m: rows, n: g, k: inputs,
-         a: x.data, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: out, ldc: g)
+         a: x.data, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: target, ldc: g)
+    if let tokens = input.tokens, let table {
+        for (r, id) in tokens.enumerated() { (out + r * g).update(from: table.pointer + Int(id) * g, count: g) }
+    }
 }
 
 /// The backward of an input projection and a recurrent product from stacked pre-activation
 /// gradients `gradPre [T*B, G]`: `gW_ih += gradPre^T x`, `gW_hh += gradPre^T states[0..<T]`,
 /// biases `+= column sums`, `gx += gradPre W_ih`.
+/// From tokens, `gradPre` is first added onto the table rows (`[V, G]`) and `x` is the table.
 func projectionBackward(
     gradPre: UnsafePointer<Float>, rows: Int, gates: Int,
-    x: Tensor, weightIH: Tensor, biasIH: Tensor?,
+    input: SequenceInput, weightIH: Tensor, biasIH: Tensor?,
     states: UnsafePointer<Float>?, weightHH: Tensor?, biasHH: Tensor?
 ) {
-    let inputs = x.shape[2]
-    if weightIH.requiresGrad {
-        gemm(transposeA: true, transposeB: false, m: gates, n: inputs, k: rows,
-             a: gradPre, lda: gates, b: x.data, ldb: inputs, beta: 1, c: weightIH.gradientBuffer(), ldc: inputs)
-    }
     if let weightHH, let states, weightHH.requiresGrad {
         let width = weightHH.shape[1]
         gemm(transposeA: true, transposeB: false, m: gates, n: width, k: rows,
              a: gradPre, lda: gates, b: states, ldb: width, beta: 1, c: weightHH.gradientBuffer(), ldc: width)
     }
+    let x = input.tensor, inputs = input.features
+    var gradInput = gradPre, inputRows = rows
+    let tableGradient: Buffer?
+    if let tokens = input.tokens {
+        // Each step's gradient onto its token's row, columns split over the cores.
+        let table = Buffer(count: x.shape[0] * gates)
+        inputRows = x.shape[0]
+        forEachSlice(of: gates, minimumPerSlice: 64) { columns in
+            for (r, id) in tokens.enumerated() {
+                let source = gradPre + r * gates, target = table.pointer + Int(id) * gates
+                for j in columns { target[j] += source[j] }
+            }
+        }
+        gradInput = UnsafePointer(table.pointer)
+        tableGradient = table
+    } else {
+        tableGradient = nil
+    }
+    if weightIH.requiresGrad {
+        gemm(transposeA: true, transposeB: false, m: gates, n: inputs, k: inputRows,
+             a: gradInput, lda: gates, b: x.data, ldb: inputs, beta: 1, c: weightIH.gradientBuffer(), ldc: inputs)
+    }
     // Both biases receive the same column sums: compute them once.
     let biases = [biasIH, biasHH].compactMap { $0 }.filter(\.requiresGrad)
     if let first = biases.first {
         let sums = Buffer(count: gates)
-        addColumnSums(gradPre, rows: rows, columns: gates, into: sums.pointer)
+        addColumnSums(gradInput, rows: inputRows, columns: gates, into: sums.pointer)
         accumulate(sums.pointer, into: first.gradientBuffer(), count: gates)
         for other in biases.dropFirst() { accumulate(sums.pointer, into: other.gradientBuffer(), count: gates) }
     }
     if x.requiresGrad {
-        gemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: gates,
-             a: gradPre, lda: gates, b: weightIH.data, ldb: inputs, beta: 1, c: x.gradientBuffer(), ldc: inputs)
+        gemm(transposeA: false, transposeB: false, m: inputRows, n: inputs, k: gates,
+             a: gradInput, lda: gates, b: weightIH.data, ldb: inputs, beta: 1, c: x.gradientBuffer(), ldc: inputs)
     }
+    withExtendedLifetime(tableGradient) {}
 }
 
 /// Adds `count` floats of a gradient into a tensor's gradient, if it requires one.

@@ -101,9 +101,30 @@ public final class LanguageModel: Layer {
     }
 
     /// Runs time-major token ids `[T * B]` from `states`: the top layer's outputs `[T, B, H]` and the
-    /// states after the last step.
+    /// states after the last step. Without input dropout (evaluation, or dropout 0) the first layer
+    /// reads the tokens through the embedding table directly (`SequenceInput`): the same values,
+    /// fewer multiplications.
     public func hiddenStates(_ tokens: [Int32], steps: Int, batch: Int, states: StackStates) -> (output: Tensor, states: StackStates) {
-        let x = inputDropout(embedding(tokens, shape: [steps, batch]))
+        guard inputDropout.isIdentity else {
+            return hiddenStates(of: inputDropout(embedding(tokens, shape: [steps, batch])), states: states)
+        }
+        let table = embedding.weight
+        switch (states, configuration.cell) {
+        case (.lstm(let s), .lstm):
+            let r = lstm!(tokens: tokens, steps: steps, batch: batch, embedding: table, states: s); return (r.output, .lstm(r.states))
+        case (.plain(let s), .gru):
+            let r = gru!(tokens: tokens, steps: steps, batch: batch, embedding: table, states: s); return (r.output, .plain(r.states))
+        case (.plain(let s), .rnn):
+            let r = elman!(tokens: tokens, steps: steps, batch: batch, embedding: table, states: s); return (r.output, .plain(r.states))
+        case (.plain(let s), .jordan):
+            let r = jordan!(tokens: tokens, steps: steps, batch: batch, embedding: table, states: s); return (r.output, .plain(r.states))
+        default:
+            preconditionFailure("states do not match a \(configuration.cell) model")
+        }
+    }
+
+    /// The recurrent stack over embedded input `x [T, B, E]`.
+    private func hiddenStates(of x: Tensor, states: StackStates) -> (output: Tensor, states: StackStates) {
         switch (states, configuration.cell) {
         case (.lstm(let s), .lstm):
             let r = lstm!(x, states: s); return (r.output, .lstm(r.states))

@@ -14,6 +14,9 @@ public final class Dropout: UnaryLayer {
 
     public func setTraining(_ training: Bool) { isTraining = training }
 
+    /// Whether a call returns its input unchanged (evaluation, or probability 0).
+    public var isIdentity: Bool { !isTraining || probability == 0 }
+
     public func callAsFunction(_ input: Tensor) -> Tensor {
         dropout(input, probability: probability, training: isTraining, generator: &generator)
     }

@@ -24,10 +24,12 @@ final class CharacterModel: Layer {
         [(name: "embedding", layer: embedding), (name: "rnn", layer: (lstm as (any Layer)?) ?? gru!), (name: "fc", layer: fc)]
     }
 
-    /// Logits `[T * B, V]` for time-major token ids `[T, B]`.
+    /// Logits `[T * B, V]` for time-major token ids `[T, B]` (the first layer reading the tokens
+    /// through the embedding table, as `LanguageModel` does without input dropout).
     func logits(_ tokens: [Int32], steps: Int, batch: Int) -> Tensor {
-        let x = embedding(tokens, shape: [steps, batch])
-        let out = lstm.map { $0(x).output } ?? gru!(x).output
+        let table = embedding.weight
+        let out = lstm.map { $0(tokens: tokens, steps: steps, batch: batch, embedding: table).output }
+            ?? gru!(tokens: tokens, steps: steps, batch: batch, embedding: table).output
         return fc(out.reshaped([steps * batch, -1]))
     }
 }

@@ -19,7 +19,7 @@ public final class GRUCell: RecurrentCell {
 
     public func zeroState(batchSize: Int) -> Tensor { Tensor(zeros: [batchSize, hiddenSize]) }
 
-    public func sequence(_ input: Tensor, state: Tensor, lengths: [Int]?) -> (output: Tensor, state: Tensor) {
+    public func sequence(_ input: SequenceInput, state: Tensor, lengths: [Int]?) -> (output: Tensor, state: Tensor) {
         let r = gruSequence(input, h0: state, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH, lengths: lengths)
         return (r.output, r.h)
     }

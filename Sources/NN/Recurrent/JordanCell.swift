@@ -34,7 +34,7 @@ public final class JordanCell: RecurrentCell {
 
     public func zeroState(batchSize: Int) -> Tensor { Tensor(zeros: [batchSize, outputSize]) }
 
-    public func sequence(_ input: Tensor, state: Tensor, lengths: [Int]?) -> (output: Tensor, state: Tensor) {
+    public func sequence(_ input: SequenceInput, state: Tensor, lengths: [Int]?) -> (output: Tensor, state: Tensor) {
         let r = jordanSequence(input, y0: state, weightIH: weightIH, weightYH: weightYH, biasH: biasH, weightHY: weightHY,
                                biasY: biasY, activation: activation, outputActivation: outputActivation, lengths: lengths)
         return (r.output, r.y)

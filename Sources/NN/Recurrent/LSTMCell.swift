@@ -28,7 +28,7 @@ public final class LSTMCell: RecurrentCell {
         LSTMState(h: Tensor(zeros: [batchSize, hiddenSize]), c: Tensor(zeros: [batchSize, hiddenSize]))
     }
 
-    public func sequence(_ input: Tensor, state: LSTMState, lengths: [Int]?) -> (output: Tensor, state: LSTMState) {
+    public func sequence(_ input: SequenceInput, state: LSTMState, lengths: [Int]?) -> (output: Tensor, state: LSTMState) {
         let r = lstmSequence(input, h0: state.h, c0: state.c, weightIH: weightIH, weightHH: weightHH,
                              biasIH: biasIH, biasHH: biasHH, lengths: lengths, activations: activations)
         return (r.output, LSTMState(h: r.h, c: r.c))

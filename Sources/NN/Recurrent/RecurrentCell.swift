@@ -30,12 +30,18 @@ public protocol RecurrentCell: Layer {
     var outputSize: Int { get }
     /// The all-zero state for `batchSize` rows.
     func zeroState(batchSize: Int) -> State
-    /// Runs `input [T, B, inputSize]` from `state`; row b stops after `lengths[b]` steps (its state
-    /// carried, its outputs 0). Returns `output [T, B, outputSize]` and the final state.
-    func sequence(_ input: Tensor, state: State, lengths: [Int]?) -> (output: Tensor, state: State)
+    /// Runs `input` (`[T, B, inputSize]`, or tokens through an embedding of `inputSize` features)
+    /// from `state`; row b stops after `lengths[b]` steps (its state carried, its outputs 0).
+    /// Returns `output [T, B, outputSize]` and the final state.
+    func sequence(_ input: SequenceInput, state: State, lengths: [Int]?) -> (output: Tensor, state: State)
 }
 
 extension RecurrentCell {
+    /// Runs a time-major sequence `input [T, B, inputSize]` (see `sequence(_: SequenceInput, ...)`).
+    public func sequence(_ input: Tensor, state: State, lengths: [Int]?) -> (output: Tensor, state: State) {
+        sequence(SequenceInput(input), state: state, lengths: lengths)
+    }
+
     /// One step: `input [B, inputSize]` and a state give `output [B, outputSize]` and the next state.
     public func callAsFunction(_ input: Tensor, state: State) -> (output: Tensor, state: State) {
         precondition(input.rank == 2, "a recurrent cell step takes input [B, \(inputSize)], not \(input.shape)")

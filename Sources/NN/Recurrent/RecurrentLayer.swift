@@ -56,29 +56,64 @@ public final class RecurrentLayer<Cell: RecurrentCell>: Layer {
     /// Runs the stack. `states` defaults to zeros; `lengths` to full length.
     public func callAsFunction(_ input: Tensor, states: [Cell.State]? = nil, lengths: [Int]? = nil) -> (output: Tensor, states: [Cell.State]) {
         precondition(input.rank == 3, "a recurrent layer takes a sequence [T, B, I] (or [B, T, I] batch-first), not \(input.shape)")
-        var x = batchFirst ? input.transposed(0, 1) : input
-        let batch = x.shape[1]
+        let x = batchFirst ? input.transposed(0, 1) : input
         precondition(x.shape[2] == cells[0][0].inputSize, "recurrent layer expects \(cells[0][0].inputSize) input features, got \(x.shape[2])")
+        let r = run(first: SequenceInput(x), reversedFirst: { SequenceInput(reversePadded(x, lengths: lengths)) }, states: states, lengths: lengths)
+        return (batchFirst ? r.output.transposed(0, 1) : r.output, r.states)
+    }
+
+    /// Runs the stack on token ids (`[T * B]`, time-major) read through `embedding [V, inputSize]`:
+    /// the same as running it on `embedding[tokens]`, but the first layer's input products are
+    /// made for the V table rows instead of the T * B looked-up rows (see `SequenceInput`).
+    /// The output is time-major `[T, B, D * O]` whatever `batchFirst` says.
+    public func callAsFunction(tokens: [Int32], steps: Int, batch: Int, embedding: Tensor, states: [Cell.State]? = nil,
+                               lengths: [Int]? = nil) -> (output: Tensor, states: [Cell.State]) {
+        precondition(embedding.rank == 2 && embedding.shape[1] == cells[0][0].inputSize,
+                     "recurrent layer expects \(cells[0][0].inputSize) input features, the embedding has shape \(embedding.shape)")
+        let first = SequenceInput(tokens: tokens, steps: steps, batch: batch, embedding: embedding)
+        return run(first: first, reversedFirst: {
+            SequenceInput(tokens: reversedTokens(tokens, steps: steps, batch: batch, lengths: lengths), steps: steps, batch: batch, embedding: embedding)
+        }, states: states, lengths: lengths)
+    }
+
+    /// The stack over time-major input: layer 0 reads `first` (`reversedFirst()` in the backward
+    /// direction), later layers the outputs below them (after dropout).
+    private func run(first: SequenceInput, reversedFirst: () -> SequenceInput, states: [Cell.State]?, lengths: [Int]?)
+        -> (output: Tensor, states: [Cell.State]) {
+        let batch = first.batch
         let initial = states ?? zeroStates(batchSize: batch)
         precondition(initial.count == layerCount * directionCount, "expected \(layerCount * directionCount) initial states, got \(initial.count)")
         var finals: [Cell.State] = []
+        var x: Tensor?
         for (k, directions) in cells.enumerated() {
-            if k > 0, let dropout { x = dropout(x) }
+            if k > 0, let dropout, let below = x { x = dropout(below) }
             var outputs: [Tensor] = []
             for (d, cell) in directions.enumerated() {
                 let state = initial[k * directionCount + d]
                 if d == 0 {
-                    let r = cell.sequence(x, state: state, lengths: lengths)
+                    let r = cell.sequence(x.map { SequenceInput($0) } ?? first, state: state, lengths: lengths)
                     outputs.append(r.output); finals.append(r.state)
                 } else {
-                    let r = cell.sequence(reversePadded(x, lengths: lengths), state: state, lengths: lengths)
+                    let reversed = x.map { SequenceInput(reversePadded($0, lengths: lengths)) } ?? reversedFirst()
+                    let r = cell.sequence(reversed, state: state, lengths: lengths)
                     outputs.append(reversePadded(r.output, lengths: lengths)); finals.append(r.state)
                 }
             }
             x = outputs.count == 1 ? outputs[0] : Tensor.concat(outputs, axis: 2)
         }
-        return (batchFirst ? x.transposed(0, 1) : x, finals)
+        return (x!, finals)
     }
+}
+
+/// Token ids `[T * B]` (time-major) with each row's first `lengths[b]` steps reversed (all steps
+/// without lengths), as `reversePadded` turns a feature sequence; padding positions keep their ids.
+func reversedTokens(_ tokens: [Int32], steps: Int, batch: Int, lengths: [Int]?) -> [Int32] {
+    var out = tokens
+    for b in 0..<batch {
+        let length = lengths?[b] ?? steps
+        for s in 0..<length { out[s * batch + b] = tokens[(length - 1 - s) * batch + b] }
+    }
+    return out
 }
 
 /// Stacked LSTM (`torch.nn.LSTM`).
