@@ -35,47 +35,55 @@ final class CharacterModel: Layer {
 }
 
 /// Training tokens/s (Adam, clip 5) for LSTM and GRU character models at sequence 64, batch 32,
-/// and sampling characters/s at batch 1.
-func benchmarkRecurrent(_ report: Report) {
+/// and sampling characters/s at batch 1 (either alone with `train: false` or `sample: false`).
+func benchmarkRecurrent(_ report: Report, train: Bool = true, sample: Bool = true) {
     let steps = 64, batch = 32, vocabulary = 65
     for cell in ["lstm", "gru"] {
         var g = SeededGenerator(seed: 7)
         let model = CharacterModel(cell: cell, generator: &g)
-        let store = model.makeParameterStore()
-        let adam = Adam(ParameterRange(store: store), learningRate: 2e-3)
-        let tokens = (0..<(steps * batch)).map { _ in Int32(g.next() % UInt64(vocabulary)) }
-        let targets = (0..<(steps * batch)).map { _ in Int32(g.next() % UInt64(vocabulary)) }
-        let seconds = secondsPerCall(minimumTime: 3) {
-            store.zeroGradients()
-            let loss = crossEntropy(logits: model.logits(tokens, steps: steps, batch: batch), targets: targets)
-            loss.backward()
-            clipGradientNorm(ParameterRange(store: store), maxNorm: 5)
-            adam.step()
-        }
-        report.add("char_\(cell)_train_h256_l2_t64_b32", "tokens_per_second", Double(steps * batch) / seconds, "tokens/s")
+        if train { benchmarkTraining(model, cell: cell, steps: steps, batch: batch, vocabulary: vocabulary, generator: &g, report) }
+        if sample { benchmarkSampling(model, cell: cell, vocabulary: vocabulary, report) }
+    }
+}
 
-        let characters = 1000
-        let stepper = model.lstm.map { RecurrentStepper($0) } ?? RecurrentStepper(model.gru!)
-        let table = stepper.inputGateTable(for: model.embedding.weight)
-        let gateWidth = table.count / vocabulary
-        var logits = [Float](repeating: 0, count: vocabulary)
-        let sampleSeconds = secondsPerCall(minimumTime: 1) {
-            var sampler = SeededGenerator(seed: 1)
-            var token = 0
-            stepper.reset()
-            table.withUnsafeBufferPointer { gates in
-                logits.withUnsafeMutableBufferPointer { out in
-                    for _ in 0..<characters {
-                        let h = stepper.step(firstLayerInputGates: gates.baseAddress! + token * gateWidth)
-                        out.baseAddress!.update(from: model.fc.bias!.data, count: vocabulary)
-                        rowDots(model.fc.weight.data, ld: 256, k: 256, x: h, rows: 0..<vocabulary, into: out.baseAddress!, accumulate: true)
-                        token = sampleIndex(out, generator: &sampler)
-                    }
+private func benchmarkTraining(_ model: CharacterModel, cell: String, steps: Int, batch: Int, vocabulary: Int,
+                               generator g: inout SeededGenerator, _ report: Report) {
+    let store = model.makeParameterStore()
+    let adam = Adam(ParameterRange(store: store), learningRate: 2e-3)
+    let tokens = (0..<(steps * batch)).map { _ in Int32(g.next() % UInt64(vocabulary)) }
+    let targets = (0..<(steps * batch)).map { _ in Int32(g.next() % UInt64(vocabulary)) }
+    let seconds = secondsPerCall(minimumTime: 3) {
+        store.zeroGradients()
+        let loss = crossEntropy(logits: model.logits(tokens, steps: steps, batch: batch), targets: targets)
+        loss.backward()
+        clipGradientNorm(ParameterRange(store: store), maxNorm: 5)
+        adam.step()
+    }
+    report.add("char_\(cell)_train_h256_l2_t64_b32", "tokens_per_second", Double(steps * batch) / seconds, "tokens/s")
+}
+
+private func benchmarkSampling(_ model: CharacterModel, cell: String, vocabulary: Int, _ report: Report) {
+    let characters = 1000
+    let stepper = model.lstm.map { RecurrentStepper($0) } ?? RecurrentStepper(model.gru!)
+    let table = stepper.inputGateTable(for: model.embedding.weight)
+    let gateWidth = table.count / vocabulary
+    var logits = [Float](repeating: 0, count: vocabulary)
+    let sampleSeconds = secondsPerCall(minimumTime: 1) {
+        var sampler = SeededGenerator(seed: 1)
+        var token = 0
+        stepper.reset()
+        table.withUnsafeBufferPointer { gates in
+            logits.withUnsafeMutableBufferPointer { out in
+                for _ in 0..<characters {
+                    let h = stepper.step(firstLayerInputGates: gates.baseAddress! + token * gateWidth)
+                    out.baseAddress!.update(from: model.fc.bias!.data, count: vocabulary)
+                    rowDots(model.fc.weight.data, ld: 256, k: 256, x: h, rows: 0..<vocabulary, into: out.baseAddress!, accumulate: true)
+                    token = sampleIndex(out, generator: &sampler)
                 }
             }
         }
-        report.add("char_\(cell)_sample_h256_l2_b1", "characters_per_second", Double(characters) / sampleSeconds, "chars/s")
     }
+    report.add("char_\(cell)_sample_h256_l2_b1", "characters_per_second", Double(characters) / sampleSeconds, "chars/s")
 }
 
 /// Draws an index from softmax(logits) (max-subtracted), in place of a graph op.

@@ -5,7 +5,7 @@ import Kernels
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
     print("""
-    usage: glimpse-bench [--json] [--only sgemm|conv|rnn|images|captioner|captioner-train|captioner-decode]
+    usage: glimpse-bench [--json] [--only sgemm|conv|rnn|rnn-train|rnn-sample|images|captioner|captioner-train|captioner-decode]
       --json   one JSON object per line: {"benchmark", "metric", "value", "unit"}
       --only   run one group of benchmarks
     """)
@@ -20,6 +20,8 @@ let wanted = { (group: String) -> Bool in only == nil || only == group }
 if wanted("sgemm") || wanted("conv") { benchmarkSgemm(report) }
 if wanted("conv") { benchmarkEncoderConvolutions(report) }
 if wanted("rnn") { benchmarkRecurrent(report) }
+if only == "rnn-train" { benchmarkRecurrent(report, sample: false) }
+if only == "rnn-sample" { benchmarkRecurrent(report, train: false) }
 if wanted("images") { benchmarkImages(report) }
 if wanted("captioner") { benchmarkCaptioner(report, group: "all") }
 if only == "captioner-train" { benchmarkCaptioner(report, group: "train") }
