@@ -19,13 +19,13 @@ out="$(mktemp -d)"
 run_glimpse() { .build/release/glimpse-bench --json --only "$1" | tee -a "$out/glimpse.jsonl" >&2; }
 run_torch() { "$venv/bin/python" "$@" | tee -a "$out/pytorch.jsonl" >&2; }
 case "$group" in
-    rnn) run_glimpse rnn; run_torch Scripts/bench/pytorch_recurrent.py ;;
+    rnn) run_glimpse rnn-train; run_glimpse rnn-sample; run_torch Scripts/bench/pytorch_recurrent.py ;;
     captioner)
         # Training and decoding in separate processes, so each peak memory is the training's own.
         run_glimpse captioner-train; run_torch Scripts/bench/pytorch_captioner.py train
         run_glimpse captioner-decode; run_torch Scripts/bench/pytorch_captioner.py decode ;;
     all)
-        run_glimpse sgemm; run_glimpse conv; run_glimpse rnn; run_torch Scripts/bench/pytorch_recurrent.py
+        run_glimpse sgemm; run_glimpse conv; run_glimpse rnn-train; run_glimpse rnn-sample; run_torch Scripts/bench/pytorch_recurrent.py
         run_glimpse captioner-train; run_torch Scripts/bench/pytorch_captioner.py train
         run_glimpse captioner-decode; run_torch Scripts/bench/pytorch_captioner.py decode ;;
     *) run_glimpse "$group" ;;

@@ -76,6 +76,9 @@ struct CaptionTrainCommand: ParsableCommand {
     @Option(name: .customLong("val-images"), help: "Validate on at most this many images (0: all).")
     var validationImages = 0
 
+    @Option(name: .customLong("select-by"), help: "Validation metric that picks the best weights: cider, bleu4, or on glimpse synth data truth (the share of captions entirely true of their scene).")
+    var selectBy = "cider"
+
     @Option(name: .customLong("time-limit"), help: "Stop after this many seconds of training (0: no limit).")
     var timeLimit: Double?
 
@@ -103,6 +106,7 @@ struct CaptionTrainCommand: ParsableCommand {
             throw ValidationError("--patience and --val-images must not be negative, --val-beam at least 1")
         }
         if let timeLimit, timeLimit < 0 { throw ValidationError("--time-limit must not be negative") }
+        guard ["cider", "bleu4", "truth"].contains(selectBy) else { throw ValidationError("--select-by is cider, bleu4 or truth") }
     }
 
     func run() throws {
@@ -131,12 +135,17 @@ struct CaptionTrainCommand: ParsableCommand {
             options.gradientClip = gradientClip; options.fineTuneEncoder = fineTuneEncoder; options.seed = seed
             options.patience = patience; options.validationBeam = validationBeam; options.validationImages = validationImages
             options.timeLimit = timeLimit ?? 0
+            options.selectionMetric = selectBy
             try folder.create()
             try folder.writeJSON(configuration, to: folder.configPath)
             try vocabulary.write(to: folder.vocabularyPath)
             try folder.writeJSON(options, to: folder.trainingPath)
         }
         let base = dataset.imageFolder ?? URL(fileURLWithPath: data).deletingLastPathComponent().path
+        let scenes = try synthScenes(imageFolder: base)
+        if options.selectionMetric == "truth" && scenes == nil {
+            throw ValidationError("--select-by truth needs glimpse synth data (boxes.jsonl beside the images); \(base) has none")
+        }
         let paths = dataset.images.map { base + "/" + $0.relativePath }
         let start = Date()
         let cache = ImageCache(paths: paths, side: configuration.imageSize, mode: SquareMode(rawValue: configuration.squareMode) ?? .squash)
@@ -151,7 +160,8 @@ struct CaptionTrainCommand: ParsableCommand {
               (train.skippedCaptions > 0 ? "; \(train.skippedCaptions) captions longer than \(vocabulary.maximumLength) words left out" : ""))
         Interruption.install()
         let trainer = CaptionTrainer(folder: folder, configuration: configuration, vocabulary: vocabulary, train: train, validation: validation,
-                                     cache: cache, options: options, scorer: cocoScores) { print($0); fflush(nil) }
+                                     cache: cache, options: options,
+                                     scorer: validationScorer(scenes: scenes, images: validation.images)) { print($0); fflush(nil) }
         let result = try trainer.run(resume: resume)
         print(String(format: "best validation %@ %.4f at epoch %d; %@; %.0f s of training; model in %@", result.selectionMetric,
                      result.bestMetric, result.bestEpoch, result.stoppedBecause, result.trainingSeconds, out))

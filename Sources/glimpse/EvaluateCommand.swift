@@ -56,12 +56,8 @@ struct EvaluateCommand: ParsableCommand {
             let preprocessor = ImagePreprocessor(configuration: captioner.configuration)
             let decoder = CaptionDecoder(model: captioner, startToken: Int32(Vocabulary.startID), endToken: Int32(Vocabulary.endID))
             let base = dataset.imageFolder ?? URL(fileURLWithPath: data).deletingLastPathComponent().path
-            let boxesPath = base + "/boxes.jsonl"
-            var scenes: [String: Scene] = [:]
-            if FileManager.default.fileExists(atPath: boxesPath) {
-                for record in try SynthBoxesFile.read(path: boxesPath) { scenes[record.filename] = record.scene }
-                sceneScores = SceneCaptionScores()
-            }
+            let scenes = try synthScenes(imageFolder: base) ?? [:]
+            if !scenes.isEmpty { sceneScores = SceneCaptionScores() }
             let start = Date()
             var unreadable: [Int] = []
             for (n, image) in images.enumerated() {

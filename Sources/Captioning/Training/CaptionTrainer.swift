@@ -212,7 +212,7 @@ public final class CaptionTrainer {
                                            stoppedBecause: stoppedBecause, epochs: epochs)
         try folder.writeJSON(result, to: folder.metricsPath)
         var series: [LinePlot.Series] = [.init(name: "train loss", points: epochs.map { (Double($0.epoch), $0.trainLoss) })]
-        for key in (epochs.last?.validation.keys.sorted() ?? []) where ["bleu4", "cider"].contains(key) {
+        for key in (epochs.last?.validation.keys.sorted() ?? []) where ["bleu4", "cider", "truth"].contains(key) {
             series.append(.init(name: "val " + key, points: epochs.compactMap { e in e.validation[key].map { (Double(e.epoch), $0) } }))
         }
         try? LinePlot(title: "captioner training", xLabel: "epoch", yLabel: "loss / metric", series: series).write(to: folder.plotPath)

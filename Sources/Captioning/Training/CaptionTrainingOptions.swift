@@ -22,7 +22,8 @@ public struct CaptionTrainingOptions: Codable, Equatable, Sendable {
     public var validationImages = 0
     /// Longest caption decoded (tokens).
     public var maximumDecodeLength = 20
-    /// The validation metric that picks the best checkpoint: "cider" or "bleu4".
+    /// The validation metric that picks the best checkpoint: "cider", "bleu4", or "truth" (synthetic
+    /// scenes: the share of captions entirely true of their scene).
     public var selectionMetric = "cider"
     /// Stop once this much wall time (seconds) has been spent (0: no limit).
     public var timeLimit: Double = 0
