@@ -2,7 +2,9 @@
 import PackageDescription
 
 // The element-wise kernels are written with SIMD types; on x86-64 let them use AVX2 and FMA
-// (every x86-64 server CPU since 2013). OpenBLAS picks its own kernels at run time.
+// (every x86-64 server CPU since 2013). The modules that inline them (their `@inlinable` math,
+// the recurrent and attention steppers) take the same setting, or the vectors they inline are
+// compiled for SSE2. OpenBLAS picks its own kernels at run time.
 #if arch(x86_64)
 let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
@@ -27,16 +29,16 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
-        .target(name: "Autograd", dependencies: ["Kernels"]),
+        .target(name: "Autograd", dependencies: ["Kernels"], swiftSettings: kernelSettings),
         .target(name: "FileOutput"),
-        .target(name: "NN", dependencies: ["Autograd", "Kernels", "FileOutput"]),
+        .target(name: "NN", dependencies: ["Autograd", "Kernels", "FileOutput"], swiftSettings: kernelSettings),
         .target(
             name: "CImageCodecs",
             linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
         ),
-        .target(name: "ImageIO", dependencies: ["CImageCodecs", "FileOutput"]),
-        .target(name: "LanguageModeling", dependencies: ["NN", "FileOutput", "ImageIO"]),
-        .target(name: "Captioning", dependencies: ["NN", "ImageIO", "FileOutput", "CaptionMetrics", "Synth"]),
+        .target(name: "ImageIO", dependencies: ["CImageCodecs", "FileOutput"], swiftSettings: kernelSettings),
+        .target(name: "LanguageModeling", dependencies: ["NN", "FileOutput", "ImageIO"], swiftSettings: kernelSettings),
+        .target(name: "Captioning", dependencies: ["NN", "ImageIO", "FileOutput", "CaptionMetrics", "Synth"], swiftSettings: kernelSettings),
         .target(name: "CaptionMetrics"),
         .target(name: "Synth", dependencies: ["ImageIO", "FileOutput"]),
         .executableTarget(

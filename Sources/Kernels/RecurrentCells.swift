@@ -268,3 +268,49 @@ public func fillRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, 
     }
     for r in 1..<max(rows, 1) { (x + r * columns).update(from: first, count: columns) }
 }
+
+/// The LSTM update of hidden units `units` of one row (a batch-1 step split over cores by units):
+/// pre-activation gates `a = gates (+ otherGates)` (`[4H]` each, order i, f, g, o),
+/// `c = σ(a_f) c + σ(a_i) tanh(a_g)` in place, `h = σ(a_o) tanh(c)`.
+public func lstmUnitsForward(gates: UnsafePointer<Float>, otherGates: UnsafePointer<Float>?, hidden H: Int, units: Range<Int>,
+                             c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+    @inline(__always) func gate(_ q: Int, _ j: Int) -> Float8 {
+        let a = load8(gates + q * H + j)
+        return otherGates.map { a + load8($0 + q * H + j) } ?? a
+    }
+    var j = units.lowerBound
+    while j + 8 <= units.upperBound {
+        let i = fastSigmoid(gate(0, j)), f = fastSigmoid(gate(1, j)), g = fastTanh(gate(2, j)), o = fastSigmoid(gate(3, j))
+        let cv = f * load8(c + j) + i * g
+        store8(cv, c + j)
+        store8(o * fastTanh(cv), h + j)
+        j += 8
+    }
+    while j < units.upperBound {
+        @inline(__always) func a(_ q: Int) -> Float { gates[q * H + j] + (otherGates?[q * H + j] ?? 0) }
+        let i = fastSigmoid(a(0)), f = fastSigmoid(a(1)), g = fastTanh(a(2)), o = fastSigmoid(a(3))
+        c[j] = f * c[j] + i * g
+        h[j] = o * fastTanh(c[j])
+        j += 1
+    }
+}
+
+/// The GRU update of hidden units `units` of one row, from input gates `gi` and hidden gates `gh`
+/// (`[3H]` each, order r, z, n, biases included): `r = σ(gi_r + gh_r)`, `z = σ(gi_z + gh_z)`,
+/// `next = (1 - z) tanh(gi_n + r gh_n) + z h`.
+public func gruUnitsForward(inputGates gi: UnsafePointer<Float>, hiddenGates gh: UnsafePointer<Float>, hidden H: Int, units: Range<Int>,
+                            h: UnsafePointer<Float>, next: UnsafeMutablePointer<Float>) {
+    var j = units.lowerBound
+    while j + 8 <= units.upperBound {
+        let r = fastSigmoid(load8(gi + j) + load8(gh + j)), z = fastSigmoid(load8(gi + H + j) + load8(gh + H + j))
+        let candidate = fastTanh(load8(gi + 2 * H + j) + r * load8(gh + 2 * H + j))
+        store8((1 - z) * candidate + z * load8(h + j), next + j)
+        j += 8
+    }
+    while j < units.upperBound {
+        let r = fastSigmoid(gi[j] + gh[j]), z = fastSigmoid(gi[H + j] + gh[H + j])
+        let candidate = fastTanh(gi[2 * H + j] + r * gh[2 * H + j])
+        next[j] = (1 - z) * candidate + z * h[j]
+        j += 1
+    }
+}

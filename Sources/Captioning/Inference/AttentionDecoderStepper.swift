@@ -198,7 +198,7 @@ public final class AttentionDecoderStepper {
                         rows: rowsOfGate, into: gates.pointer + rowsOfGate.lowerBound, yStride: 4 * hs, accumulate: true)
             }
             for r in 0..<n {
-                lstmUnits(gates: gates.pointer + r * 4 * hs, hidden: hs, units: units, c: c.pointer + r * hs, h: h.pointer + r * hs)
+                lstmUnitsForward(gates: gates.pointer + r * 4 * hs, otherGates: nil, hidden: hs, units: units, c: c.pointer + r * hs, h: h.pointer + r * hs)
             }
         }
         // 3. logits = fc h with each block's largest logit and sum of exponentials, and the next
@@ -303,27 +303,6 @@ private func blockRange(_ part: Int, of parts: Int, total: Int) -> Range<Int> {
     let blocks = (total + 7) / 8
     let r = workerRange(part, of: parts, total: blocks)
     return min(total, r.lowerBound * 8)..<min(total, r.upperBound * 8)
-}
-
-/// The LSTM update of hidden units `units` from pre-activation gates (`[4H]`, order i, f, g, o):
-/// `c = σ(f) c + σ(i) tanh(g)`, `h = σ(o) tanh(c)`.
-private func lstmUnits(gates: UnsafeMutablePointer<Float>, hidden hs: Int, units: Range<Int>, c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
-    var j = units.lowerBound
-    while j + 8 <= units.upperBound {
-        @inline(__always) func v(_ p: UnsafeMutablePointer<Float>) -> Float8 { UnsafeRawPointer(p).loadUnaligned(as: Float8.self) }
-        let i = fastSigmoid(v(gates + j)), f = fastSigmoid(v(gates + hs + j))
-        let g = fastTanh(v(gates + 2 * hs + j)), o = fastSigmoid(v(gates + 3 * hs + j))
-        let cv = f * v(c + j) + i * g
-        UnsafeMutableRawPointer(c + j).storeBytes(of: cv, as: Float8.self)
-        UnsafeMutableRawPointer(h + j).storeBytes(of: o * fastTanh(cv), as: Float8.self)
-        j += 8
-    }
-    while j < units.upperBound {
-        let i = fastSigmoid(gates[j]), f = fastSigmoid(gates[hs + j]), g = fastTanh(gates[2 * hs + j]), o = fastSigmoid(gates[3 * hs + j])
-        c[j] = f * c[j] + i * g
-        h[j] = o * fastTanh(c[j])
-        j += 1
-    }
 }
 
 /// `z[j] *= sigmoid(gate[j])`.

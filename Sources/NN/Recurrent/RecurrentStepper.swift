@@ -122,52 +122,15 @@ public final class RecurrentStepper {
                     rowDots(whh.pointer, ld: H, k: H, x: h.pointer, rows: rows, into: ghRows)
                     if kind == .gru, let bhh { for (i, r) in rows.enumerated() { ghRows[i] += bhh.pointer[r] } }
                 }
-                stepUpdate(kind: kind, units: units, hidden: H, inputGates: gi.pointer, hiddenGates: gh.pointer,
-                           h: h.pointer, c: c.pointer, next: next.pointer)
+                switch kind {
+                case .lstm:
+                    lstmUnitsForward(gates: gi.pointer, otherGates: gh.pointer, hidden: H, units: units, c: c.pointer, h: next.pointer)
+                case .gru:
+                    gruUnitsForward(inputGates: gi.pointer, hiddenGates: gh.pointer, hidden: H, units: units, h: h.pointer, next: next.pointer)
+                }
             }
             h.pointer.update(from: next.pointer, count: H)
         }
         return output
     }
-}
-
-/// The element-wise update of `units` (8 at a time, then one by one) from the input gates `gi` and
-/// hidden gates `gh` (`[G * H]` each): LSTM `c = σ(f) c + σ(i) tanh(g)`, `next = σ(o) tanh(c)`;
-/// GRU `next = (1 - z) tanh(gi_n + r gh_n) + z h`.
-private func stepUpdate(kind: RecurrentStepper.Kind, units: Range<Int>, hidden H: Int,
-                        inputGates gi: UnsafeMutablePointer<Float>, hiddenGates gh: UnsafeMutablePointer<Float>,
-                        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, next: UnsafeMutablePointer<Float>) {
-    var j = units.lowerBound
-    while j < units.upperBound {
-        let n = min(8, units.upperBound - j)
-        @inline(__always) func gate(_ q: Int) -> Float8 { lanes(gi + q * H + j, n) + lanes(gh + q * H + j, n) }
-        switch kind {
-        case .lstm:
-            let i = fastSigmoid(gate(0)), f = fastSigmoid(gate(1)), g = fastTanh(gate(2)), o = fastSigmoid(gate(3))
-            let cv = f * lanes(c + j, n) + i * g
-            store(cv, c + j, n)
-            store(o * fastTanh(cv), next + j, n)
-        case .gru:
-            let r = fastSigmoid(gate(0)), z = fastSigmoid(gate(1))
-            let candidate = fastTanh(lanes(gi + 2 * H + j, n) + r * lanes(gh + 2 * H + j, n))
-            store((1 - z) * candidate + z * lanes(h + j, n), next + j, n)
-        }
-        j += 8
-    }
-}
-
-/// Loads `n` (1...8) floats into a vector (0 beyond).
-@inline(__always)
-private func lanes(_ p: UnsafeMutablePointer<Float>, _ n: Int) -> Float8 {
-    if n == 8 { return UnsafeRawPointer(p).loadUnaligned(as: Float8.self) }
-    var v = Float8()
-    for l in 0..<n { v[l] = p[l] }
-    return v
-}
-
-/// Stores the first `n` (1...8) lanes.
-@inline(__always)
-private func store(_ v: Float8, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
-    if n == 8 { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float8.self); return }
-    for l in 0..<n { p[l] = v[l] }
 }
