@@ -55,12 +55,7 @@ public final class LMSampler {
     func feed(_ token: Int32) {
         if let stepper {
             let width = gateTable.count / vocabulary.count
-            let h = gateTable.withUnsafeBufferPointer { stepper.step(firstLayerInputGates: $0.baseAddress! + Int(token) * width) }
-            logits.withUnsafeMutableBufferPointer { out in
-                out.baseAddress!.update(from: model.fc.bias!.data, count: vocabulary.count)
-                rowDots(model.fc.weight.data, ld: model.configuration.hidden, k: model.configuration.hidden, x: h,
-                        rows: 0..<vocabulary.count, into: out.baseAddress!, accumulate: true)
-            }
+            readOut(gateTable.withUnsafeBufferPointer { stepper.step(firstLayerInputGates: $0.baseAddress! + Int(token) * width) })
         } else {
             let (out, next) = withoutGradient { model([token], steps: 1, batch: 1, states: states) }
             states = next
@@ -79,18 +74,42 @@ public final class LMSampler {
         // A word-level prime that does not end its line leaves that line open.
         if vocabulary.level == .word && !options.prime.hasSuffix("\n") && primeTokens.last == LMVocabulary.endOfSentence { primeTokens.removeLast() }
         let unknown = primeTokens.filter { !vocabulary.contains($0) }
-        feed(startToken)
-        for t in primeTokens { feed(vocabulary.id(t)) }
+        let read = [startToken] + primeTokens.map { vocabulary.id($0) }
         var generated: [Int32] = []
-        for _ in 0..<options.length {
+        // Draws the next token from `logits` and streams it.
+        func draw() -> Int32 {
             let next = choose(options, generator: &generator)
             generated.append(next)
-            let text = vocabulary.level == .character ? vocabulary.tokens[Int(next)]
-                : (vocabulary.tokens[Int(next)] == LMVocabulary.endOfSentence ? "\n" : vocabulary.tokens[Int(next)] + " ")
-            emit(text)
-            feed(next)
+            emit(vocabulary.level == .character ? vocabulary.tokens[Int(next)]
+                 : (vocabulary.tokens[Int(next)] == LMVocabulary.endOfSentence ? "\n" : vocabulary.tokens[Int(next)] + " "))
+            return next
+        }
+        for t in read.dropLast() { feed(t) }
+        if let stepper, options.length > 0 {
+            // The last read token starts the stepper's generation loop: each read-out and draw runs
+            // while the other cores make the next step's hidden products.
+            let width = gateTable.count / vocabulary.count
+            gateTable.withUnsafeBufferPointer { rows in
+                stepper.generate(firstLayerInputGates: rows.baseAddress! + Int(read.last!) * width) { h in
+                    readOut(h)
+                    let next = draw()
+                    return generated.count < options.length ? rows.baseAddress! + Int(next) * width : nil
+                }
+            }
+        } else {
+            feed(read.last!)
+            for _ in 0..<options.length { feed(draw()) }
         }
         return (vocabulary.decode(generated), unknown)
+    }
+
+    /// `logits = fc(h)` for the stepper's top hidden state `h`.
+    func readOut(_ h: UnsafePointer<Float>) {
+        logits.withUnsafeMutableBufferPointer { out in
+            out.baseAddress!.update(from: model.fc.bias!.data, count: vocabulary.count)
+            rowDots(model.fc.weight.data, ld: model.configuration.hidden, k: model.configuration.hidden, x: h,
+                    rows: 0..<vocabulary.count, into: out.baseAddress!, accumulate: true)
+        }
     }
 
     /// Picks the next token from `logits` (argmax, or a temperature / top-k draw).

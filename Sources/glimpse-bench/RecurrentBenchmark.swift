@@ -72,13 +72,16 @@ private func benchmarkSampling(_ model: CharacterModel, cell: String, vocabulary
         var sampler = SeededGenerator(seed: 1)
         var token = 0
         stepper.reset()
+        var emitted = 0
         table.withUnsafeBufferPointer { gates in
             logits.withUnsafeMutableBufferPointer { out in
-                for _ in 0..<characters {
-                    let h = stepper.step(firstLayerInputGates: gates.baseAddress! + token * gateWidth)
+                // As LMSampler: each read-out runs while the next step's hidden products are made.
+                stepper.generate(firstLayerInputGates: gates.baseAddress! + token * gateWidth) { h in
                     out.baseAddress!.update(from: model.fc.bias!.data, count: vocabulary)
                     rowDots(model.fc.weight.data, ld: 256, k: 256, x: h, rows: 0..<vocabulary, into: out.baseAddress!, accumulate: true)
                     token = sampleIndex(out, generator: &sampler)
+                    emitted += 1
+                    return emitted < characters ? gates.baseAddress! + token * gateWidth : nil
                 }
             }
         }

@@ -108,22 +108,23 @@ final class LanguageModelTests: XCTestCase {
     /// The stepper path (LSTM, GRU) and the graph path (Elman, Jordan) sample the same text as
     /// feeding tokens through the sequence op would (argmax, so it is deterministic).
     func testSamplerFollowsTheModel() throws {
-        for cell in [CellKind.lstm, .rnn] {
+        for (cell, prime) in [(CellKind.lstm, ""), (.gru, "th"), (.rnn, "")] {
             let t = try trainer(cell, folder: scratch + "/s\(cell)", epochs: 1)
             _ = try t.run(resume: false)
             let model = t.model, vocabulary = t.vocabulary
             var options = SamplingOptions()
-            options.length = 10; options.argmax = true
+            options.length = 10; options.argmax = true; options.prime = prime
             let text = LMSampler(model: model, vocabulary: vocabulary).generate(options).text
-            // Greedy decoding through the full graph, from the same start token.
-            var ids: [Int32] = [vocabulary.id("\n")]
+            // Greedy decoding through the full graph, from the same start token and prime.
+            var ids: [Int32] = [vocabulary.id("\n")] + prime.unicodeScalars.map { vocabulary.id(String($0)) }
+            let primeCount = ids.count
             model.eval()
             for _ in 0..<10 {
                 let logits = withoutGradient { model(ids, steps: ids.count, batch: 1, states: model.zeroStates(batch: 1)).logits }.values
                 let last = Array(logits[((ids.count - 1) * vocabulary.count)...])
                 ids.append(Int32(last.indices.max { last[$0] < last[$1] }!))
             }
-            XCTAssertEqual(text, vocabulary.decode(Array(ids.dropFirst())), "\(cell)")
+            XCTAssertEqual(text, vocabulary.decode(Array(ids.dropFirst(primeCount))), "\(cell), prime \(prime)")
         }
     }
 

@@ -47,4 +47,48 @@ final class RecurrentStepperTests: XCTestCase {
         check(layers: 1, hidden: 5, gru: true)
         check(layers: 3, hidden: 70, gru: true)
     }
+
+    /// `generate` (the read-out overlapped with the next step's hidden products) gives exactly the
+    /// states of `step` in a loop, and the inputs `next` chooses from them.
+    func testGenerateMatchesSteppingOneAtATime() {
+        for (gru, layers, hidden, workers) in [(false, 2, 72, 2), (true, 3, 70, 2), (false, 1, 5, 1), (true, 2, 40, 3)] {
+            var g = SeededGenerator(seed: UInt64(hidden))
+            let vocabulary = 7, inputSize = 6, length = 9
+            let embedding = Tensor.uniform([vocabulary, inputSize], low: -1, high: 1, generator: &g)
+            let stepper = gru ? RecurrentStepper(GRU(inputSize: inputSize, hiddenSize: hidden, layers: layers, generator: &g))
+                : RecurrentStepper(LSTM(inputSize: inputSize, hiddenSize: hidden, layers: layers, generator: &g))
+            stepper.workers = workers
+            let table = stepper.inputGateTable(for: embedding)
+            let width = table.count / vocabulary
+            // The next token from a state: a fixed function of it, so both runs pick the same ones.
+            func choose(_ h: UnsafePointer<Float>) -> Int {
+                var best = 0
+                for j in 0..<hidden where abs(h[j]) > abs(h[best]) { best = j }
+                return best % vocabulary
+            }
+            var stepped: [[Float]] = [], tokens: [Int] = []
+            stepper.reset()
+            var token = 3
+            table.withUnsafeBufferPointer { rows in
+                for _ in 0..<length {
+                    let h = stepper.step(firstLayerInputGates: rows.baseAddress! + token * width)
+                    stepped.append(Array(UnsafeBufferPointer(start: h, count: hidden)))
+                    token = choose(h); tokens.append(token)
+                }
+            }
+            var generated: [[Float]] = [], generatedTokens: [Int] = []
+            stepper.reset()
+            table.withUnsafeBufferPointer { rows in
+                stepper.generate(firstLayerInputGates: rows.baseAddress! + 3 * width) { h in
+                    generated.append(Array(UnsafeBufferPointer(start: h, count: hidden)))
+                    let next = choose(h)
+                    generatedTokens.append(next)
+                    return generated.count < length ? rows.baseAddress! + next * width : nil
+                }
+            }
+            XCTAssertEqual(generated, stepped, "\(gru ? "GRU" : "LSTM") \(layers) layers of \(hidden), \(workers) workers")
+            XCTAssertEqual(generatedTokens, tokens)
+            XCTAssertEqual(stepper.state(layer: layers - 1).h, stepped.last, "the final state")
+        }
+    }
 }

@@ -14,6 +14,8 @@ public final class RecurrentStepper {
     public let layerCount: Int, hiddenSize: Int, inputSize: Int
     let weightIH: [Tensor], weightHH: [Tensor], biasIH: [Tensor?], biasHH: [Tensor?]
     let hidden: [Buffer], cell: [Buffer], nextHidden: Buffer, gates: Buffer, hiddenGates: Buffer
+    /// Per layer, the hidden part of the next step's gates (`generate` computes them ahead).
+    let hiddenParts: [Buffer]
     /// Cores a step's units are split over (1 below 1024 units; settable).
     public var workers: Int
 
@@ -44,6 +46,7 @@ public final class RecurrentStepper {
         nextHidden = Buffer(count: hidden)
         self.gates = Buffer(count: gates * hidden)
         hiddenGates = Buffer(count: gates * hidden)
+        hiddenParts = (0..<cells.count).map { _ in Buffer(count: gates * hidden) }
         // The split runs on a spinning team (`SpinTeam`), which hands over in well under a
         // microsecond, so layers from 128 units are worth splitting.
         workers = hidden >= 128 ? min(SpinTeam.shared.size, hidden / 64) : 1
