@@ -87,16 +87,13 @@ public func additiveAttentionBackward(
                     gBias?[0] += g
                     let row = (b * locations + l) * width
                     let gv = Float8(repeating: g)
-                    var a = 0
-                    while a < width {
-                        let n = min(8, width - a)
+                    forEachLaneGroup(0..<width) { a, n in
                         let t = load(activated + row + a, n)
                         let derivative = relu ? Float8(repeating: 0).replacing(with: 1, where: t .> 0) : 1 - t * t
                         let d = gv * load(weight + a, n) * derivative
                         if let gp = gradProjected { store(load(gp + row + a, n) + d, gp + row + a, n) }
                         if let gq = gradQuery { store(load(gq + b * width + a, n) + d, gq + b * width + a, n) }
                         if let gw { store(load(gw + a, n) + gv * t, gw + a, n) }
-                        a += 8
                     }
                 }
             }

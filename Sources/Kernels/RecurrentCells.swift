@@ -28,11 +28,8 @@ public enum RecurrentActivation: String, Sendable, CaseIterable, Codable {
     /// Applies f in place to `count` floats.
     public func apply(_ p: UnsafeMutablePointer<Float>, count: Int) {
         if self == .identity { return }
-        var j = 0
-        while j < count {
-            let n = min(8, count - j)
+        forEachLaneGroup(0..<count) { j, n in
             store(self(load(p + j, n)), p + j, n)
-            j += 8
         }
     }
 }
@@ -54,6 +51,20 @@ func load(_ p: UnsafeMutablePointer<Float>, _ n: Int) -> Float8 { load(UnsafePoi
 func store(_ v: Float8, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
     if n == 8 { store8(v, p); return }
     for k in 0..<n { p[k] = v[k] }
+}
+
+/// Calls `body(j, 8)` for each whole group of eight indices of `range` and `body(j, rest)` for the
+/// tail. The body is inlined with a literal 8 in the main loop, so its `load(_:_:)` and
+/// `store(_:_:_:)` become whole-vector moves there (a loop over `min(8, ...)` lanes is compiled as
+/// lane-by-lane code throughout).
+@inline(__always)
+func forEachLaneGroup(_ range: Range<Int>, _ body: (_ j: Int, _ n: Int) -> Void) {
+    var j = range.lowerBound
+    while j + 8 <= range.upperBound {
+        body(j, 8)
+        j += 8
+    }
+    if j < range.upperBound { body(j, range.upperBound - j) }
 }
 
 /// The activations of an LSTM: gates (i, f, o), candidate (g) and cell output.
@@ -85,9 +96,7 @@ public func lstmStepForward(
     for b in 0..<batch {
         let a = gates + b * 4 * H
         let cp = cPrev + b * H, cb = c + b * H, tb = cellOutput + b * H, hb = h + b * H
-        var j = 0
-        while j < H {
-            let n = min(8, H - j)
+        forEachLaneGroup(0..<H) { j, n in
             let i = activations.gate(load(a + j, n))
             let f = activations.gate(load(a + H + j, n))
             let g = activations.candidate(load(a + 2 * H + j, n))
@@ -96,7 +105,6 @@ public func lstmStepForward(
             let tc = activations.cell(cv)
             store(i, a + j, n); store(f, a + H + j, n); store(g, a + 2 * H + j, n); store(o, a + 3 * H + j, n)
             store(cv, cb + j, n); store(tc, tb + j, n); store(o * tc, hb + j, n)
-            j += 8
         }
     }
 }
@@ -120,9 +128,7 @@ public func lstmStepBackward(
     for b in 0..<batch {
         let a = gates + b * 4 * H, da = gradGates + b * 4 * H
         let cp = cPrev + b * H, tb = cellOutput + b * H, dhb = gradH + b * H, dcb = gradC + b * H
-        var j = 0
-        while j < H {
-            let n = min(8, H - j)
+        forEachLaneGroup(0..<H) { j, n in
             let i = load(a + j, n), f = load(a + H + j, n), g = load(a + 2 * H + j, n), o = load(a + 3 * H + j, n)
             let tc = load(tb + j, n), dh = load(dhb + j, n)
             let dc = load(dcb + j, n) + dh * o * activations.cell.derivative(output: tc)
@@ -131,7 +137,6 @@ public func lstmStepBackward(
             store(dc * i * activations.candidate.derivative(output: g), da + 2 * H + j, n)
             store(dh * tc * activations.gate.derivative(output: o), da + 3 * H + j, n)
             store(dc * f, dcb + j, n)
-            j += 8
         }
     }
 }
@@ -191,15 +196,12 @@ public func gruStepForward(
     for b in 0..<batch {
         let gi = inputGates + b * 3 * H, gh = hiddenGates + b * 3 * H
         let hp = hPrev + b * H, hb = h + b * H
-        var j = 0
-        while j < H {
-            let n = min(8, H - j)
+        forEachLaneGroup(0..<H) { j, n in
             let r = fastSigmoid(load(gi + j, n) + load(gh + j, n))
             let z = fastSigmoid(load(gi + H + j, n) + load(gh + H + j, n))
             let nn = fastTanh(load(gi + 2 * H + j, n) + r * load(gh + 2 * H + j, n))
             store(r, gi + j, n); store(z, gi + H + j, n); store(nn, gi + 2 * H + j, n)
             store((1 - z) * nn + z * load(hp + j, n), hb + j, n)
-            j += 8
         }
     }
 }
@@ -218,9 +220,7 @@ public func gruStepBackward(
         let g = gates + b * 3 * H, gh = hiddenGates + b * 3 * H
         let dgi = gradInputGates + b * 3 * H, dgh = gradHiddenGates + b * 3 * H
         let hp = hPrev + b * H, dhb = gradH + b * H, dhp = gradHPrev + b * H
-        var j = 0
-        while j < H {
-            let n = min(8, H - j)
+        forEachLaneGroup(0..<H) { j, n in
             let r = load(g + j, n), z = load(g + H + j, n), nn = load(g + 2 * H + j, n)
             let dh = load(dhb + j, n)
             let dnPre = dh * (1 - z) * (1 - nn * nn)
@@ -229,7 +229,6 @@ public func gruStepBackward(
             store(drPre, dgi + j, n); store(dzPre, dgi + H + j, n); store(dnPre, dgi + 2 * H + j, n)
             store(drPre, dgh + j, n); store(dzPre, dgh + H + j, n); store(dnPre * r, dgh + 2 * H + j, n)
             store(dh * z, dhp + j, n)
-            j += 8
         }
     }
 }
@@ -239,11 +238,8 @@ public func activationBackward(
     _ activation: RecurrentActivation, output y: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradInput: UnsafeMutablePointer<Float>, count: Int
 ) {
-    var j = 0
-    while j < count {
-        let n = min(8, count - j)
+    forEachLaneGroup(0..<count) { j, n in
         store(load(gradOutput + j, n) * activation.derivative(output: load(y + j, n)), gradInput + j, n)
-        j += 8
     }
 }
 
