@@ -46,7 +46,9 @@ public final class SpinTeam: @unchecked Sendable {
     /// Runs `body(part)` exactly once for every `part` in `0..<parts`, on the calling thread and
     /// whichever helpers are awake, and returns when all parts are done. Parts may run in any
     /// order and several on one thread: per-part scratch must be indexed by part, not by thread.
-    public func run(parts: Int, _ body: (Int) -> Void) {
+    /// With `callerTakesPartZero`, part 0 runs on the calling thread (a caller's callback that
+    /// must stay on its thread), the others as usual.
+    public func run(parts: Int, callerTakesPartZero: Bool = false, _ body: (Int) -> Void) {
         guard parts > 1, size > 1, parts < Self.maximumParts, !stopped.load(ordering: .relaxed),
               busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             for part in 0..<parts { body(part) }
@@ -56,7 +58,12 @@ public final class SpinTeam: @unchecked Sendable {
             job = body
             runNumber = (runNumber + 1) & 0xFFFF_FFFF
             unfinished.store(parts, ordering: .relaxed)
-            state.store(runNumber << 32 | UInt64(parts) << 16, ordering: .releasing)
+            let reserved: UInt64 = callerTakesPartZero ? 1 : 0
+            state.store(runNumber << 32 | UInt64(parts) << 16 | reserved, ordering: .releasing)
+            if callerTakesPartZero {
+                body(0)
+                unfinished.subtract(1, ordering: .releasing)
+            }
             claimParts(of: runNumber)
             while unfinished.load(ordering: .acquiring) > 0 {}
             job = nil

@@ -101,11 +101,11 @@ public final class LanguageModel: Layer {
     }
 
     /// Runs time-major token ids `[T * B]` from `states`: the top layer's outputs `[T, B, H]` and the
-    /// states after the last step. Without input dropout (evaluation, or dropout 0) the first layer
-    /// reads the tokens through the embedding table directly (`SequenceInput`): the same values,
-    /// fewer multiplications.
+    /// states after the last step. Without input dropout (evaluation, or dropout 0), and when the
+    /// vocabulary has fewer entries than the tokens read, the first layer reads the tokens through
+    /// the embedding table directly (`SequenceInput`): the same values, fewer multiplications.
     public func hiddenStates(_ tokens: [Int32], steps: Int, batch: Int, states: StackStates) -> (output: Tensor, states: StackStates) {
-        guard inputDropout.isIdentity else {
+        guard inputDropout.isIdentity && configuration.vocabularySize < steps * batch else {
             return hiddenStates(of: inputDropout(embedding(tokens, shape: [steps, batch])), states: states)
         }
         let table = embedding.weight

@@ -35,4 +35,25 @@ final class SpinTeamTests: XCTestCase {
         team.run(parts: 3) { parts.append($0) }   // after stop: inline, in order
         XCTAssertEqual(parts, [0, 1, 2])
     }
+
+    /// With `callerTakesPartZero`, part 0 always runs on the calling thread; every part still once.
+    func testCallerTakesPartZero() {
+        let team = SpinTeam(size: 2)
+        defer { team.stop() }
+        let caller = pthread_self()
+        for parts in [1, 2, 5] {
+            for _ in 0..<300 {
+                var onCaller = false
+                let counts = UnsafeMutablePointer<Int>.allocate(capacity: parts)
+                counts.initialize(repeating: 0, count: parts)
+                team.run(parts: parts, callerTakesPartZero: true) { part in
+                    if part == 0 { onCaller = pthread_equal(pthread_self(), caller) != 0 }
+                    counts[part] += 1
+                }
+                XCTAssertTrue(onCaller, "\(parts) parts")
+                XCTAssertEqual(Array(UnsafeBufferPointer(start: counts, count: parts)), [Int](repeating: 1, count: parts))
+                counts.deallocate()
+            }
+        }
+    }
 }

@@ -64,12 +64,17 @@ public final class RecurrentLayer<Cell: RecurrentCell>: Layer {
 
     /// Runs the stack on token ids (`[T * B]`, time-major) read through `embedding [V, inputSize]`:
     /// the same as running it on `embedding[tokens]`, but the first layer's input products are
-    /// made for the V table rows instead of the T * B looked-up rows (see `SequenceInput`).
+    /// made for the V table rows instead of the T * B looked-up rows (see `SequenceInput`; worth it
+    /// when V < T * B).
     /// The output is time-major `[T, B, D * O]` whatever `batchFirst` says.
     public func callAsFunction(tokens: [Int32], steps: Int, batch: Int, embedding: Tensor, states: [Cell.State]? = nil,
                                lengths: [Int]? = nil) -> (output: Tensor, states: [Cell.State]) {
         precondition(embedding.rank == 2 && embedding.shape[1] == cells[0][0].inputSize,
                      "recurrent layer expects \(cells[0][0].inputSize) input features, the embedding has shape \(embedding.shape)")
+        if let lengths {
+            precondition(lengths.count == batch, "\(lengths.count) lengths for a batch of \(batch)")
+            for l in lengths { precondition(l >= 0 && l <= steps, "sequence length \(l) is outside 0...\(steps)") }
+        }
         let first = SequenceInput(tokens: tokens, steps: steps, batch: batch, embedding: embedding)
         return run(first: first, reversedFirst: {
             SequenceInput(tokens: reversedTokens(tokens, steps: steps, batch: batch, lengths: lengths), steps: steps, batch: batch, embedding: embedding)

@@ -5,10 +5,11 @@ extension RecurrentStepper {
     ///
     /// Runs a step from `first` (the first layer's input gates, as `step(firstLayerInputGates:)`),
     /// then calls `next` with the top hidden state; `next` reads it out (logits, a draw) and returns
-    /// the next step's first-layer input gates, or nil to stop. The hidden products of the following
-    /// step (`W_hh h` of every layer, which do not depend on the next input) are computed by the other
-    /// cores while `next` runs, and by this thread once it returns. The states and outputs are
-    /// exactly those of calling `step(firstLayerInputGates:)` in a loop.
+    /// the next step's first-layer input gates, or nil to stop. `next` runs on the calling thread;
+    /// the hidden products of the following step (`W_hh h` of every layer, which do not depend on
+    /// the next input) are computed by the other cores meanwhile, and by this thread once it
+    /// returns. The states and outputs are exactly those of calling `step(firstLayerInputGates:)`
+    /// in a loop.
     public func generate(firstLayerInputGates first: UnsafePointer<Float>, next: (UnsafePointer<Float>) -> UnsafePointer<Float>?) {
         computeHiddenParts(readOut: nil)
         withoutActuallyEscaping(next) { next in
@@ -28,7 +29,7 @@ extension RecurrentStepper {
         let H = hiddenSize, rows = gateCount * H, chunks = max(1, 4 * workers), layers = layerCount
         let top = output, kind = kind
         var result: UnsafePointer<Float>?
-        SpinTeam.shared.run(parts: 1 + layers * chunks) { part in
+        SpinTeam.shared.run(parts: 1 + layers * chunks, callerTakesPartZero: true) { part in
             if part == 0 {
                 result = readOut?(top)
                 return
