@@ -3,7 +3,8 @@
 # glimpse-bench --json, then the PyTorch scripts of this folder with the same configurations,
 # then a table of Glimpse / PyTorch ratios. PyTorch (CPU build) is installed only for this run,
 # into a virtualenv outside the repository ($GLIMPSE_TORCH_VENV, default ~/.cache/glimpse-torch).
-#   usage: Scripts/bench/compare.sh [rnn|captioner|all]
+#   usage: Scripts/bench/compare.sh [rnn|lm-cli|captioner|all]
+#   (lm-cli: the recurrent configurations through `glimpse lm train` and `glimpse lm sample`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 group="${1:-rnn}"
@@ -14,12 +15,14 @@ if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
     "$venv/bin/pip" install -q 'torch==2.13.0+cpu' numpy
 fi
 swift build -c release --product glimpse-bench >&2
+swift build -c release --product glimpse >&2
 out="$(mktemp -d)"
 : > "$out/glimpse.jsonl"; : > "$out/pytorch.jsonl"
 run_glimpse() { .build/release/glimpse-bench --json --only "$1" | tee -a "$out/glimpse.jsonl" >&2; }
 run_torch() { "$venv/bin/python" "$@" | tee -a "$out/pytorch.jsonl" >&2; }
 case "$group" in
     rnn) run_glimpse rnn-train; run_glimpse rnn-sample; run_torch Scripts/bench/pytorch_recurrent.py ;;
+    lm-cli) Scripts/bench/lm_cli.sh | tee -a "$out/glimpse.jsonl" >&2; run_torch Scripts/bench/pytorch_recurrent.py ;;
     captioner)
         # Training and decoding in separate processes, so each peak memory is the training's own.
         run_glimpse captioner-train; run_torch Scripts/bench/pytorch_captioner.py train
