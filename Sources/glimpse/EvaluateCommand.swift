@@ -29,6 +29,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Evaluate at most this many images (0: all).")
     var limit = 0
 
+    @Option(name: .customLong("show-false"), help: "On glimpse synth data, list up to this many captions that are not true of their scene, with the reason.")
+    var showFalse = 0
+
     @Option(help: "Force the dataset format.")
     var format: String?
 
@@ -59,7 +62,7 @@ struct EvaluateCommand: ParsableCommand {
             let scenes = try synthScenes(imageFolder: base) ?? [:]
             if !scenes.isEmpty { sceneScores = SceneCaptionScores() }
             let start = Date()
-            var unreadable: [Int] = []
+            var unreadable: [Int] = [], falseShown = 0
             for (n, image) in images.enumerated() {
                 let square: ImageIO.Image
                 do { square = try preprocessor.squareImage(contentsOf: base + "/" + image.relativePath) } catch {
@@ -74,6 +77,11 @@ struct EvaluateCommand: ParsableCommand {
                 hypotheses[image.imageID] = words.joined(separator: " ")
                 if let scene = scenes[image.imageName] {
                     sceneScores?.add(words: words, alphas: Array(best.alphas.prefix(words.count)), scene: scene, side: captioner.configuration.imageSize)
+                    let verdict = SceneChecker.check(caption: words.joined(separator: " "), of: scene)
+                    if !verdict.isTrue && falseShown < showFalse {
+                        falseShown += 1
+                        print("not true: \(image.relativePath): \"\(words.joined(separator: " "))\": \(verdict.explanation)")
+                    }
                 }
                 if (n + 1) % 200 == 0 { print("captioned \(n + 1)/\(images.count) images"); fflush(nil) }
             }
