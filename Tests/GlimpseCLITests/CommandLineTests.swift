@@ -69,9 +69,13 @@ final class CommandLineTests: XCTestCase {
         r = try run(["score", "--model", model, image, "a small red circle"])
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.output.contains("log-probability"), r.output)
-        r = try run(["evaluate", "--model", model, "--data", data, "--split", "val"])
+        r = try run(["evaluate", "--model", model, "--data", data, "--split", "val", "--show-false", "2"])
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.output.contains("CIDEr") && r.output.contains("entirely true of their scene"), r.output)
+        // The false captions listed (at most 2), each with the checker's reason, whenever any is false.
+        let listed = r.output.split(separator: "\n").filter { $0.hasPrefix("not true: ") }
+        XCTAssertLessThanOrEqual(listed.count, 2, r.output)
+        if !r.output.contains("entirely true of their scene: 100.0%") { XCTAssertGreaterThan(listed.count, 0, r.output) }
 
         // Bad inputs: one clear message naming the file, non-zero exit.
         let notImage = write("photo.png", Array("just text".utf8))
