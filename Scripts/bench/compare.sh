@@ -3,11 +3,15 @@
 # glimpse-bench --json, then the PyTorch scripts of this folder with the same configurations,
 # then a table of Glimpse / PyTorch ratios. PyTorch (CPU build) is installed only for this run,
 # into a virtualenv outside the repository ($GLIMPSE_TORCH_VENV, default ~/.cache/glimpse-torch).
-#   usage: Scripts/bench/compare.sh [rnn|lm-cli|captioner|all]
-#   (lm-cli: the recurrent configurations through `glimpse lm train` and `glimpse lm sample`)
+#   usage: Scripts/bench/compare.sh [rnn|lm-cli|captioner|all] [--repeat N]
+#   (lm-cli: the recurrent configurations through `glimpse lm train` and `glimpse lm sample`;
+#   --repeat: run Glimpse and PyTorch alternately N times and report medians, as this shared
+#   machine's speed drifts by 10-20% over minutes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 group="${1:-rnn}"
+repeat=1
+if [ "${2:-}" = "--repeat" ]; then repeat="${3:-3}"; fi
 venv="${GLIMPSE_TORCH_VENV:-$HOME/.cache/glimpse-torch}"
 if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
     echo "compare: installing PyTorch (CPU) into $venv" >&2
@@ -20,6 +24,7 @@ out="$(mktemp -d)"
 : > "$out/glimpse.jsonl"; : > "$out/pytorch.jsonl"
 run_glimpse() { .build/release/glimpse-bench --json --only "$1" | tee -a "$out/glimpse.jsonl" >&2; }
 run_torch() { "$venv/bin/python" "$@" | tee -a "$out/pytorch.jsonl" >&2; }
+for _ in $(seq "$repeat"); do
 case "$group" in
     rnn) run_glimpse rnn-train; run_glimpse rnn-sample; run_torch Scripts/bench/pytorch_recurrent.py ;;
     lm-cli) Scripts/bench/lm_cli.sh | tee -a "$out/glimpse.jsonl" >&2; run_torch Scripts/bench/pytorch_recurrent.py ;;
@@ -33,4 +38,5 @@ case "$group" in
         run_glimpse captioner-decode; run_torch Scripts/bench/pytorch_captioner.py decode ;;
     *) run_glimpse "$group" ;;
 esac
+done
 python3 Scripts/bench/ratio_table.py "$out/glimpse.jsonl" "$out/pytorch.jsonl"
