@@ -46,7 +46,9 @@ public func gruSequence(
         let gradOutput = SharedPointer(joint.grad!)
         let dh = Buffer(count: BH), total = Buffer(count: BH)
         dh.pointer.update(from: gradOutput.pointer + T * BH, count: BH)
-        let gradInputGates = Buffer(count: T * B * G), gradHiddenGates = Buffer(count: T * B * G)
+        // Every row is written at every step unless some rows stop early (then they stay 0).
+        let gateBuffer = { (count: Int) in mask.lengths == nil ? Buffer(uninitializedCount: count) : Buffer(count: count) }
+        let gradInputGates = gateBuffer(T * B * G), gradHiddenGates = gateBuffer(T * B * G)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
         forEachRowBlock(B) { rows in
             let r0 = rows.lowerBound, n = rows.count

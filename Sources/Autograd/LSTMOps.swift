@@ -54,7 +54,8 @@ public func lstmSequence(
         let dh = Buffer(count: BH), dc = Buffer(count: BH), total = Buffer(count: BH)
         dh.pointer.update(from: gradOutput.pointer + T * BH, count: BH)
         dc.pointer.update(from: gradOutput.pointer + (T + 1) * BH, count: BH)
-        let gradGates = Buffer(count: T * B * G)
+        // Every row is written at every step unless some rows stop early (then they stay 0).
+        let gradGates = mask.lengths == nil ? Buffer(uninitializedCount: T * B * G) : Buffer(count: T * B * G)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
         forEachRowBlock(B) { rows in
             let r0 = rows.lowerBound, n = rows.count
