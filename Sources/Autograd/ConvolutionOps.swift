@@ -15,7 +15,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                                 kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
     precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: a \(weight.shape[2])x\(weight.shape[3]) kernel does not fit input \(x.shape) with padding \(padding)")
     let out = Tensor.uninitializedOutput([g.batch, o, g.outputHeight, g.outputWidth])
-    let workspace = Buffer(count: ConvolutionWorkspace.count(g, outputChannels: o, workers: kernelWorkers))
+    let workspace = Buffer(uninitializedCount: ConvolutionWorkspace.count(g, outputChannels: o, workers: kernelWorkers))
     let winograd = usesWinograd(g)
     if winograd {
         let u = Buffer(uninitializedCount: winogradWeightCount(outputChannels: o, channels: g.channels))

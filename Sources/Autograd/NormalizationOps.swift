@@ -50,7 +50,7 @@ public func batchNorm(
                                        gradX: x.requiresGrad ? x.gradientBuffer() : nil,
                                        gradWeight: weight.requiresGrad ? weight.gradientBuffer() : nil,
                                        gradBias: bias.requiresGrad ? bias.gradientBuffer() : nil,
-                                      reluOutput: relu ? UnsafePointer(out.data) : nil)
+                                       reluOutput: relu ? UnsafePointer(out.data) : nil)
         }
     }
     return out

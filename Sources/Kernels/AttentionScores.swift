@@ -36,30 +36,30 @@ private func attentionScores<Act: AttentionNonlinearity>(
     _ batch: Int, _ locations: Int, _ width: Int, _ activated: UnsafeMutablePointer<Float>?, _ scores: UnsafeMutablePointer<Float>
 ) {
     let vectorWidth = width - width % 8
-    forEachSlice(of: batch, minimumPerSlice: elementwiseSliceMinimum / max(1, locations * width)) { images in
-    for b in images {
-        let q = query + b * width
-        for l in 0..<locations {
-            let row = (b * locations + l) * width
-            let p = projected + row
-            var sum = Float8()
-            var a = 0
-            while a < vectorWidth {
-                let t = Act.apply(load8(p + a) + load8(q + a))
-                if let activated { store8(t, activated + row + a) }
-                sum.addProduct(t, load8(weight + a))
-                a += 8
+    forEachSlice(of: batch, itemSize: locations * width) { images in
+        for b in images {
+            let q = query + b * width
+            for l in 0..<locations {
+                let row = (b * locations + l) * width
+                let p = projected + row
+                var sum = Float8()
+                var a = 0
+                while a < vectorWidth {
+                    let t = Act.apply(load8(p + a) + load8(q + a))
+                    if let activated { store8(t, activated + row + a) }
+                    sum.addProduct(t, load8(weight + a))
+                    a += 8
+                }
+                var tail: Float = 0
+                while a < width {
+                    let t = Act.apply(p[a] + q[a])
+                    activated?[row + a] = t
+                    tail += t * weight[a]
+                    a += 1
+                }
+                scores[b * locations + l] = bias + sum.sum() + tail
             }
-            var tail: Float = 0
-            while a < width {
-                let t = Act.apply(p[a] + q[a])
-                activated?[row + a] = t
-                tail += t * weight[a]
-                a += 1
-            }
-            scores[b * locations + l] = bias + sum.sum() + tail
         }
-    }
     }
 }
 
@@ -74,7 +74,7 @@ public func additiveAttentionBackward(
 ) {
     // Images are split over the cores; the first slice adds its weight and bias gradients in
     // place, the others into their own partial sums (width + 1 floats each), added at the end.
-    let slices = sliceCount(of: batch, minimumPerSlice: elementwiseSliceMinimum / max(1, locations * width))
+    let slices = sliceCount(of: batch, itemSize: locations * width)
     withUnsafeTemporaryAllocation(of: Float.self, capacity: slices * (width + 1)) { partials in
         let partial = partials.baseAddress!
         partial.initialize(repeating: 0, count: slices * (width + 1))
@@ -109,15 +109,15 @@ public func additiveAttentionBackward(
 /// Shapes: `alpha [B, L]`, `features [B, L, D]`, `context [B, D]` (overwritten).
 public func attentionContextForward(alpha: UnsafePointer<Float>, features: UnsafePointer<Float>, batch: Int, locations: Int, width: Int,
                                     context: UnsafeMutablePointer<Float>) {
-    forEachSlice(of: batch, minimumPerSlice: elementwiseSliceMinimum / max(1, locations * width)) { images in
-    for b in images {
-        let out = context + b * width
-        out.update(repeating: 0, count: width)
-        for l in 0..<locations {
-            let a = alpha[b * locations + l], row = features + (b * locations + l) * width
-            for j in 0..<width { out[j] += a * row[j] }
+    forEachSlice(of: batch, itemSize: locations * width) { images in
+        for b in images {
+            let out = context + b * width
+            out.update(repeating: 0, count: width)
+            for l in 0..<locations {
+                let a = alpha[b * locations + l], row = features + (b * locations + l) * width
+                for j in 0..<width { out[j] += a * row[j] }
+            }
         }
-    }
     }
 }
 
@@ -126,22 +126,22 @@ public func attentionContextForward(alpha: UnsafePointer<Float>, features: Unsaf
 public func attentionContextBackward(gradContext: UnsafePointer<Float>, alpha: UnsafePointer<Float>, features: UnsafePointer<Float>,
                                      batch: Int, locations: Int, width: Int,
                                      gradAlpha: UnsafeMutablePointer<Float>?, gradFeatures: UnsafeMutablePointer<Float>?) {
-    forEachSlice(of: batch, minimumPerSlice: elementwiseSliceMinimum / max(1, locations * width)) { images in
-    for b in images {
-        let g = gradContext + b * width
-        for l in 0..<locations {
-            let index = b * locations + l, row = features + index * width
-            if let gradAlpha {
-                var sum = Float8(), tail: Float = 0, j = 0
-                while j + 8 <= width { sum.addProduct(load8(g + j), load8(row + j)); j += 8 }
-                while j < width { tail += g[j] * row[j]; j += 1 }
-                gradAlpha[index] += sum.sum() + tail
-            }
-            if let gradFeatures {
-                let a = alpha[index], out = gradFeatures + index * width
-                for j in 0..<width { out[j] += a * g[j] }
+    forEachSlice(of: batch, itemSize: locations * width) { images in
+        for b in images {
+            let g = gradContext + b * width
+            for l in 0..<locations {
+                let index = b * locations + l, row = features + index * width
+                if let gradAlpha {
+                    var sum = Float8(), tail: Float = 0, j = 0
+                    while j + 8 <= width { sum.addProduct(load8(g + j), load8(row + j)); j += 8 }
+                    while j < width { tail += g[j] * row[j]; j += 1 }
+                    gradAlpha[index] += sum.sum() + tail
+                }
+                if let gradFeatures {
+                    let a = alpha[index], out = gradFeatures + index * width
+                    for j in 0..<width { out[j] += a * g[j] }
+                }
             }
         }
-    }
     }
 }

@@ -10,38 +10,38 @@ public func batchNormTrainingForward(
 ) {
     let floor: Float = relu ? 0 : -.infinity
     let n = Double(batch * plane)
-    forEachSlice(of: channels, minimumPerSlice: elementwiseSliceMinimum / max(1, batch * plane)) { slice in
-    for c in slice {
-        var s = 0.0
-        for b in 0..<batch { s += Double(vectorSum(x + (b * channels + c) * plane, plane)) }
-        let m = s / n
-        var v = 0.0
-        for b in 0..<batch { v += Double(vectorSquaredDeviations(x + (b * channels + c) * plane, plane, from: Float(m))) }
-        v /= n
-        let inv = Float(1 / (v + Double(eps)).squareRoot())
-        mean[c] = Float(m); variance[c] = Float(v); invStd[c] = inv
-        let w = weight[c], bb = bias[c], mf = Float(m)
-        let wv = Float8(repeating: w), bv = Float8(repeating: bb), mv = Float8(repeating: mf)
-        let iv = Float8(repeating: inv), fv = Float8(repeating: floor)
-        for b in 0..<batch {
-            let offset = (b * channels + c) * plane
-            let xs = x + offset, hs = xhat + offset, ys = y + offset
-            var p = 0
-            while p + 8 <= plane {
-                let h = (load8(xs + p) - mv) * iv
-                store8(h, hs + p)
-                let v = wv * h + bv
-                store8(v.replacing(with: fv, where: v .< fv), ys + p)
-                p += 8
-            }
-            while p < plane {
-                let h = (xs[p] - mf) * inv
-                hs[p] = h
-                ys[p] = max(w * h + bb, floor)
-                p += 1
+    forEachSlice(of: channels, itemSize: batch * plane) { slice in
+        for c in slice {
+            var s = 0.0
+            for b in 0..<batch { s += Double(vectorSum(x + (b * channels + c) * plane, plane)) }
+            let m = s / n
+            var v = 0.0
+            for b in 0..<batch { v += Double(vectorSquaredDeviations(x + (b * channels + c) * plane, plane, from: Float(m))) }
+            v /= n
+            let inv = Float(1 / (v + Double(eps)).squareRoot())
+            mean[c] = Float(m); variance[c] = Float(v); invStd[c] = inv
+            let w = weight[c], bb = bias[c], mf = Float(m)
+            let wv = Float8(repeating: w), bv = Float8(repeating: bb), mv = Float8(repeating: mf)
+            let iv = Float8(repeating: inv), fv = Float8(repeating: floor)
+            for b in 0..<batch {
+                let offset = (b * channels + c) * plane
+                let xs = x + offset, hs = xhat + offset, ys = y + offset
+                var p = 0
+                while p + 8 <= plane {
+                    let h = (load8(xs + p) - mv) * iv
+                    store8(h, hs + p)
+                    let v = wv * h + bv
+                    store8(v.replacing(with: fv, where: v .< fv), ys + p)
+                    p += 8
+                }
+                while p < plane {
+                    let h = (xs[p] - mf) * inv
+                    hs[p] = h
+                    ys[p] = max(w * h + bb, floor)
+                    p += 1
+                }
             }
         }
-    }
     }
 }
 
@@ -56,45 +56,39 @@ public func batchNormTrainingBackward(
     reluOutput: UnsafePointer<Float>? = nil
 ) {
     let n = Float(batch * plane)
-    forEachSlice(of: channels, minimumPerSlice: elementwiseSliceMinimum / max(1, batch * plane)) { slice in
-    for c in slice {
-        // Sums in Double: the input gradient is a small difference of large terms.
-        var sumG = 0.0, sumGH = 0.0
-        for b in 0..<batch {
-            let offset = (b * channels + c) * plane
-            let (g, gh) = reluOutput.map { maskedSumAndDot(gradY + offset, xhat + offset, mask: $0 + offset, plane) }
-                ?? vectorSumAndDot(gradY + offset, xhat + offset, plane)
-            sumG += Double(g); sumGH += Double(gh)
-        }
-        gradWeight?[c] += Float(sumGH)
-        gradBias?[c] += Float(sumG)
-        guard let gradX else { continue }
-        // gx = w invStd (gy - mean(gy) - xhat mean(gy xhat))
-        let k = weight[c] * invStd[c]
-        let meanG = Float(sumG / Double(n)), meanGH = Float(sumGH / Double(n))
-        for b in 0..<batch {
-            let offset = (b * channels + c) * plane
-            if let reluOutput {
-                let kv = Float8(repeating: k), mg = Float8(repeating: meanG), mgh = Float8(repeating: meanGH)
-                let gy = gradY + offset, h = xhat + offset, mask = reluOutput + offset, gx = gradX + offset
+    forEachSlice(of: channels, itemSize: batch * plane) { slice in
+        for c in slice {
+            // Sums in Double: the input gradient is a small difference of large terms.
+            var sumG = 0.0, sumGH = 0.0
+            for b in 0..<batch {
+                let offset = (b * channels + c) * plane
+                let (g, gh) = vectorSumAndDot(gradY + offset, xhat + offset, mask: reluOutput.map { $0 + offset }, plane)
+                sumG += Double(g); sumGH += Double(gh)
+            }
+            gradWeight?[c] += Float(sumGH)
+            gradBias?[c] += Float(sumG)
+            guard let gradX else { continue }
+            // gx = w invStd (gy - mean(gy) - xhat mean(gy xhat))
+            let k = weight[c] * invStd[c]
+            let meanG = Float(sumG / Double(n)), meanGH = Float(sumGH / Double(n))
+            let kv = Float8(repeating: k), mg = Float8(repeating: meanG), mgh = Float8(repeating: meanGH)
+            for b in 0..<batch {
+                let offset = (b * channels + c) * plane
+                let gy = gradY + offset, h = xhat + offset, gx = gradX + offset, mask = reluOutput.map { $0 + offset }
                 var p = 0
                 while p + 8 <= plane {
-                    let g = load8(gy + p).replacing(with: 0, where: load8(mask + p) .<= 0)
+                    var g = load8(gy + p)
+                    if let mask { g.replace(with: 0, where: load8(mask + p) .<= 0) }
                     store8(load8(gx + p) + kv * (g - mg - load8(h + p) * mgh), gx + p)
                     p += 8
                 }
                 while p < plane {
-                    let g = mask[p] > 0 ? gy[p] : 0
+                    let g = (mask.map { $0[p] > 0 } ?? true) ? gy[p] : 0
                     gx[p] += k * (g - meanG - h[p] * meanGH)
                     p += 1
                 }
-            } else {
-                for p in 0..<plane {
-                    gradX[offset + p] += k * (gradY[offset + p] - meanG - xhat[offset + p] * meanGH)
-                }
             }
         }
-    }
     }
 }
 
@@ -177,32 +171,27 @@ func vectorSquaredDeviations(_ p: UnsafePointer<Float>, _ n: Int, from mean: Flo
     return (a0 + a1).sum() + tail
 }
 
-/// `vectorSumAndDot` with `g[i]` taken as 0 where `mask[i] <= 0` (the gradient through a ReLU).
+/// `(sum_i g[i], sum_i g[i] h[i])`, vectorised like `vectorSum`; with `mask`, `g[i]` counts only
+/// where `mask[i] > 0` (the gradient through a ReLU whose output is `mask`).
 @inline(__always)
-func maskedSumAndDot(_ g: UnsafePointer<Float>, _ h: UnsafePointer<Float>, mask: UnsafePointer<Float>, _ n: Int) -> (Float, Float) {
-    var s0 = Float8(), d0 = Float8(), i = 0
-    while i + 8 <= n {
-        let g0 = load8(g + i).replacing(with: 0, where: load8(mask + i) .<= 0)
-        s0 += g0; d0.addProduct(g0, load8(h + i))
-        i += 8
+func vectorSumAndDot(_ g: UnsafePointer<Float>, _ h: UnsafePointer<Float>, mask: UnsafePointer<Float>?, _ n: Int) -> (Float, Float) {
+    @inline(__always) func gradient(_ i: Int) -> Float8 {
+        let v = load8(g + i)
+        guard let mask else { return v }
+        return v.replacing(with: 0, where: load8(mask + i) .<= 0)
     }
-    var ts: Float = 0, td: Float = 0
-    while i < n { let gi = mask[i] > 0 ? g[i] : 0; ts += gi; td += gi * h[i]; i += 1 }
-    return (s0.sum() + ts, d0.sum() + td)
-}
-
-/// `(sum_i g[i], sum_i g[i] h[i])`, vectorised like `vectorSum`.
-@inline(__always)
-func vectorSumAndDot(_ g: UnsafePointer<Float>, _ h: UnsafePointer<Float>, _ n: Int) -> (Float, Float) {
     var s0 = Float8(), s1 = Float8(), d0 = Float8(), d1 = Float8(), i = 0
     while i + 16 <= n {
-        let g0 = load8(g + i), g1 = load8(g + i + 8)
+        let g0 = gradient(i), g1 = gradient(i + 8)
         s0 += g0; s1 += g1
         d0.addProduct(g0, load8(h + i)); d1.addProduct(g1, load8(h + i + 8))
         i += 16
     }
-    while i + 8 <= n { let g0 = load8(g + i); s0 += g0; d0.addProduct(g0, load8(h + i)); i += 8 }
+    while i + 8 <= n { let g0 = gradient(i); s0 += g0; d0.addProduct(g0, load8(h + i)); i += 8 }
     var ts: Float = 0, td: Float = 0
-    while i < n { ts += g[i]; td += g[i] * h[i]; i += 1 }
+    while i < n {
+        let gi = (mask.map { $0[i] > 0 } ?? true) ? g[i] : 0
+        ts += gi; td += gi * h[i]; i += 1
+    }
     return ((s0 + s1).sum() + ts, (d0 + d1).sum() + td)
 }

@@ -37,6 +37,17 @@ public func forEachSlice(of count: Int, minimumPerSlice: Int, _ body: (Range<Int
     forEachSlice(of: count, slices: sliceCount(of: count, minimumPerSlice: minimumPerSlice)) { _, range in body(range) }
 }
 
+/// `forEachSlice` over `count` items of `itemSize` floats each (planes, channels, images), each
+/// slice worth `elementwiseSliceMinimum` floats at least.
+public func forEachSlice(of count: Int, itemSize: Int, _ body: (Range<Int>) -> Void) {
+    forEachSlice(of: count, minimumPerSlice: elementwiseSliceMinimum / max(1, itemSize), body)
+}
+
+/// How many slices `forEachSlice(of:itemSize:)` cuts `count` items of `itemSize` floats into.
+public func sliceCount(of count: Int, itemSize: Int) -> Int {
+    sliceCount(of: count, minimumPerSlice: elementwiseSliceMinimum / max(1, itemSize))
+}
+
 /// How many slices `forEachSlice(of:minimumPerSlice:)` cuts `count` items into (at least 1).
 public func sliceCount(of count: Int, minimumPerSlice: Int) -> Int {
     max(1, min(kernelWorkers, count / max(1, minimumPerSlice)))

@@ -105,35 +105,21 @@ public final class LanguageModel: Layer {
     /// vocabulary has fewer entries than the tokens read, the first layer reads the tokens through
     /// the embedding table directly (`SequenceInput`): the same values, fewer multiplications.
     public func hiddenStates(_ tokens: [Int32], steps: Int, batch: Int, states: StackStates) -> (output: Tensor, states: StackStates) {
-        guard inputDropout.isIdentity && configuration.vocabularySize < steps * batch else {
-            return hiddenStates(of: inputDropout(embedding(tokens, shape: [steps, batch])), states: states)
+        let throughTable = inputDropout.isIdentity && configuration.vocabularySize < steps * batch
+        let x = throughTable ? nil : inputDropout(embedding(tokens, shape: [steps, batch]))
+        func run<Cell>(_ layer: RecurrentLayer<Cell>, _ s: [Cell.State]) -> (output: Tensor, states: [Cell.State]) {
+            if let x { return layer(x, states: s) }
+            return layer(tokens: tokens, steps: steps, batch: batch, embedding: embedding.weight, states: s)
         }
-        let table = embedding.weight
         switch (states, configuration.cell) {
         case (.lstm(let s), .lstm):
-            let r = lstm!(tokens: tokens, steps: steps, batch: batch, embedding: table, states: s); return (r.output, .lstm(r.states))
+            let r = run(lstm!, s); return (r.output, .lstm(r.states))
         case (.plain(let s), .gru):
-            let r = gru!(tokens: tokens, steps: steps, batch: batch, embedding: table, states: s); return (r.output, .plain(r.states))
+            let r = run(gru!, s); return (r.output, .plain(r.states))
         case (.plain(let s), .rnn):
-            let r = elman!(tokens: tokens, steps: steps, batch: batch, embedding: table, states: s); return (r.output, .plain(r.states))
+            let r = run(elman!, s); return (r.output, .plain(r.states))
         case (.plain(let s), .jordan):
-            let r = jordan!(tokens: tokens, steps: steps, batch: batch, embedding: table, states: s); return (r.output, .plain(r.states))
-        default:
-            preconditionFailure("states do not match a \(configuration.cell) model")
-        }
-    }
-
-    /// The recurrent stack over embedded input `x [T, B, E]`.
-    private func hiddenStates(of x: Tensor, states: StackStates) -> (output: Tensor, states: StackStates) {
-        switch (states, configuration.cell) {
-        case (.lstm(let s), .lstm):
-            let r = lstm!(x, states: s); return (r.output, .lstm(r.states))
-        case (.plain(let s), .gru):
-            let r = gru!(x, states: s); return (r.output, .plain(r.states))
-        case (.plain(let s), .rnn):
-            let r = elman!(x, states: s); return (r.output, .plain(r.states))
-        case (.plain(let s), .jordan):
-            let r = jordan!(x, states: s); return (r.output, .plain(r.states))
+            let r = run(jordan!, s); return (r.output, .plain(r.states))
         default:
             preconditionFailure("states do not match a \(configuration.cell) model")
         }

@@ -89,9 +89,7 @@ public final class RecurrentStepper {
 
     /// The first layer's input gates for input `x`: `W_ih x + b_ih` (+ `b_hh` for an LSTM).
     private func writeInputGates(x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        let g = gateCount * hiddenSize
-        fillRows(out, rows: 1, columns: g, a: biasIH[0]?.data, b: kind == .lstm ? biasHH[0]?.data : nil)
-        rowDots(weightIH[0].data, ld: inputSize, k: inputSize, x: x, rows: 0..<g, into: out, accumulate: true)
+        inputPart(layer: 0, x: x, rows: 0..<(gateCount * hiddenSize), into: out)
     }
 
     /// One step from the first layer's precomputed input gates (a row of `inputGateTable`).
@@ -101,39 +99,54 @@ public final class RecurrentStepper {
     }
 
     private func advance(firstLayerGates: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        let H = hiddenSize, G = gateCount
+        let H = hiddenSize, G = gateCount, workers = workers
         for layer in 0..<layerCount {
-            let inputGates = SharedPointer(firstLayerGates)
-            let below = layer > 0 ? SharedPointer(UnsafePointer(hidden[layer - 1].pointer)) : nil
-            let wih = SharedPointer(UnsafePointer(weightIH[layer].data)), whh = SharedPointer(UnsafePointer(weightHH[layer].data))
-            let bih = biasIH[layer].map { SharedPointer(UnsafePointer($0.data)) }, bhh = biasHH[layer].map { SharedPointer(UnsafePointer($0.data)) }
-            let h = hidden[layer], c = cell[layer], next = nextHidden, gi = gates, gh = hiddenGates
-            let kind = kind, workers = workers, inputWidth = layer == 0 ? inputSize : H
+            let gi = gates.pointer, gh = hiddenGates.pointer
             SpinTeam.shared.run(parts: workers) { w in
                 let units = workerRange(w, of: workers, total: H)
                 for q in 0..<G {
                     let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)
-                    let giRows = gi.pointer + rows.lowerBound, ghRows = gh.pointer + rows.lowerBound
-                    // Input part: precomputed for the first layer, W_ih h_below + b_ih (+ b_hh) above.
-                    if let below {
-                        for (i, r) in rows.enumerated() { giRows[i] = (bih?.pointer[r] ?? 0) + (kind == .lstm ? bhh?.pointer[r] ?? 0 : 0) }
-                        rowDots(wih.pointer, ld: inputWidth, k: inputWidth, x: below.pointer, rows: rows, into: giRows, accumulate: true)
+                    // Input part: precomputed for the first layer, W_ih h_below + biases above.
+                    if layer > 0 {
+                        inputPart(layer: layer, x: hidden[layer - 1].pointer, rows: rows, into: gi + rows.lowerBound)
                     } else {
-                        giRows.update(from: inputGates.pointer + rows.lowerBound, count: rows.count)
+                        (gi + rows.lowerBound).update(from: firstLayerGates + rows.lowerBound, count: rows.count)
                     }
-                    // Hidden part: W_hh h (+ b_hh for a GRU, which needs it apart for the n gate).
-                    rowDots(whh.pointer, ld: H, k: H, x: h.pointer, rows: rows, into: ghRows)
-                    if kind == .gru, let bhh { for (i, r) in rows.enumerated() { ghRows[i] += bhh.pointer[r] } }
+                    hiddenPart(layer: layer, rows: rows, into: gh + rows.lowerBound)
                 }
-                switch kind {
-                case .lstm:
-                    lstmUnitsForward(gates: gi.pointer, otherGates: gh.pointer, hidden: H, units: units, c: c.pointer, h: next.pointer)
-                case .gru:
-                    gruUnitsForward(inputGates: gi.pointer, hiddenGates: gh.pointer, hidden: H, units: units, h: h.pointer, next: next.pointer)
-                }
+                updateUnits(layer: layer, units: units, inputGates: gi, hiddenGates: gh)
             }
-            h.pointer.update(from: next.pointer, count: H)
+            hidden[layer].pointer.update(from: nextHidden.pointer, count: H)
         }
         return output
+    }
+
+    /// Rows `rows` of layer `layer`'s input part, `W_ih x + b_ih` (+ `b_hh` for an LSTM, which adds
+    /// both biases there), into `out[0..<rows.count]`.
+    func inputPart(layer: Int, x: UnsafePointer<Float>, rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+        let bih = biasIH[layer]?.data, bhh = kind == .lstm ? biasHH[layer]?.data : nil
+        for (i, r) in rows.enumerated() { out[i] = (bih?[r] ?? 0) + (bhh?[r] ?? 0) }
+        let width = layer == 0 ? inputSize : hiddenSize
+        rowDots(weightIH[layer].data, ld: width, k: width, x: x, rows: rows, into: out, accumulate: true)
+    }
+
+    /// Rows `rows` of layer `layer`'s hidden part, `W_hh h` (+ `b_hh` for a GRU, which needs it
+    /// apart for the n gate), into `out[0..<rows.count]`.
+    func hiddenPart(layer: Int, rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+        rowDots(weightHH[layer].data, ld: hiddenSize, k: hiddenSize, x: hidden[layer].pointer, rows: rows, into: out)
+        if kind == .gru, let bias = biasHH[layer] { accumulate(bias.data + rows.lowerBound, into: out, count: rows.count) }
+    }
+
+    /// The element-wise update of `units` of layer `layer` from its input and hidden parts
+    /// (`[G * H]` each) into `nextHidden` (and the layer's cell state, for an LSTM).
+    func updateUnits(layer: Int, units: Range<Int>, inputGates: UnsafePointer<Float>, hiddenGates: UnsafePointer<Float>) {
+        switch kind {
+        case .lstm:
+            lstmUnitsForward(gates: inputGates, otherGates: hiddenGates, hidden: hiddenSize, units: units,
+                             c: cell[layer].pointer, h: nextHidden.pointer)
+        case .gru:
+            gruUnitsForward(inputGates: inputGates, hiddenGates: hiddenGates, hidden: hiddenSize, units: units,
+                            h: hidden[layer].pointer, next: nextHidden.pointer)
+        }
     }
 }
