@@ -270,24 +270,15 @@ public func fillRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, 
 /// `c = σ(a_f) c + σ(a_i) tanh(a_g)` in place, `h = σ(a_o) tanh(c)`.
 public func lstmUnitsForward(gates: UnsafePointer<Float>, otherGates: UnsafePointer<Float>?, hidden H: Int, units: Range<Int>,
                              c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
-    @inline(__always) func gate(_ q: Int, _ j: Int) -> Float8 {
-        let a = load8(gates + q * H + j)
-        return otherGates.map { a + load8($0 + q * H + j) } ?? a
-    }
-    var j = units.lowerBound
-    while j + 8 <= units.upperBound {
-        let i = fastSigmoid(gate(0, j)), f = fastSigmoid(gate(1, j)), g = fastTanh(gate(2, j)), o = fastSigmoid(gate(3, j))
-        let cv = f * load8(c + j) + i * g
-        store8(cv, c + j)
-        store8(o * fastTanh(cv), h + j)
-        j += 8
-    }
-    while j < units.upperBound {
-        @inline(__always) func a(_ q: Int) -> Float { gates[q * H + j] + (otherGates?[q * H + j] ?? 0) }
-        let i = fastSigmoid(a(0)), f = fastSigmoid(a(1)), g = fastTanh(a(2)), o = fastSigmoid(a(3))
-        c[j] = f * c[j] + i * g
-        h[j] = o * fastTanh(c[j])
-        j += 1
+    forEachLaneGroup(units) { j, n in
+        @inline(__always) func gate(_ q: Int) -> Float8 {
+            let a = load(gates + q * H + j, n)
+            return otherGates.map { a + load($0 + q * H + j, n) } ?? a
+        }
+        let i = fastSigmoid(gate(0)), f = fastSigmoid(gate(1)), g = fastTanh(gate(2)), o = fastSigmoid(gate(3))
+        let cv = f * load(c + j, n) + i * g
+        store(cv, c + j, n)
+        store(o * fastTanh(cv), h + j, n)
     }
 }
 
@@ -296,17 +287,9 @@ public func lstmUnitsForward(gates: UnsafePointer<Float>, otherGates: UnsafePoin
 /// `next = (1 - z) tanh(gi_n + r gh_n) + z h`.
 public func gruUnitsForward(inputGates gi: UnsafePointer<Float>, hiddenGates gh: UnsafePointer<Float>, hidden H: Int, units: Range<Int>,
                             h: UnsafePointer<Float>, next: UnsafeMutablePointer<Float>) {
-    var j = units.lowerBound
-    while j + 8 <= units.upperBound {
-        let r = fastSigmoid(load8(gi + j) + load8(gh + j)), z = fastSigmoid(load8(gi + H + j) + load8(gh + H + j))
-        let candidate = fastTanh(load8(gi + 2 * H + j) + r * load8(gh + 2 * H + j))
-        store8((1 - z) * candidate + z * load8(h + j), next + j)
-        j += 8
-    }
-    while j < units.upperBound {
-        let r = fastSigmoid(gi[j] + gh[j]), z = fastSigmoid(gi[H + j] + gh[H + j])
-        let candidate = fastTanh(gi[2 * H + j] + r * gh[2 * H + j])
-        next[j] = (1 - z) * candidate + z * h[j]
-        j += 1
+    forEachLaneGroup(units) { j, n in
+        let r = fastSigmoid(load(gi + j, n) + load(gh + j, n)), z = fastSigmoid(load(gi + H + j, n) + load(gh + H + j, n))
+        let candidate = fastTanh(load(gi + 2 * H + j, n) + r * load(gh + 2 * H + j, n))
+        store((1 - z) * candidate + z * load(h + j, n), next + j, n)
     }
 }

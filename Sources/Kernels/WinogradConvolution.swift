@@ -62,7 +62,7 @@ private func transformKernel(_ g: UnsafePointer<Float>, flipped: Bool, into u: U
 /// Scratch floats `conv3x3WinogradBiasRelu` needs: the zero-padded input, and per worker the V
 /// and M of one block of tiles.
 public func winogradWorkspaceCount(channels c: Int, outputChannels o: Int, height h: Int, width w: Int) -> Int {
-    c * (h + 2) * (w + 2) + 32 + SpinTeam.shared.size * 16 * (c + o) * winogradBlockTiles(width: w)
+    paddedImageCount(channels: c, height: h, width: w) + SpinTeam.shared.size * 16 * (c + o) * winogradBlockTiles(width: w)
 }
 
 /// Tiles handled together (whole tile rows, about 128): their V and M stay in the core's cache.
@@ -77,7 +77,7 @@ public func conv3x3WinogradBiasRelu(
 ) {
     precondition(winogradApplies(height: h, width: w), "Winograd tiles need an even height and a width that is a multiple of 16, not \(h)x\(w)")
     let tileRows = h / 2
-    let padded = workspace, blocks = workspace + c * (h + 2) * (w + 2) + 32
+    let padded = workspace, blocks = workspace + paddedImageCount(channels: c, height: h, width: w)
     padImage(x, channels: c, height: h, width: w, into: padded)
     let team = SpinTeam.shared, parts = min(team.size, tileRows)
     let blockTiles = winogradBlockTiles(width: w)
@@ -97,7 +97,7 @@ public func winogradBatchWorkspaceCount(channels c: Int, outputChannels o: Int, 
 }
 
 private func winogradBatchPartCount(channels c: Int, outputChannels o: Int, height h: Int, width w: Int) -> Int {
-    c * (h + 2) * (w + 2) + 32 + 16 * (c + o) * winogradBlockTiles(width: w)
+    paddedImageCount(channels: c, height: h, width: w) + 16 * (c + o) * winogradBlockTiles(width: w)
 }
 
 /// `y[b] = conv3x3(x[b])` with zero padding 1 and no bias, or `y[b] += conv3x3(x[b])` when
@@ -114,7 +114,7 @@ public func conv3x3WinogradBatch(
     let parts = max(1, min(SpinTeam.shared.size, batch)), perPart = winogradBatchPartCount(channels: c, outputChannels: o, height: h, width: w)
     let sx = SharedPointer(x), su = SharedPointer(u), sw = SharedPointer(workspace), sy = SharedPointer(y)
     SpinTeam.shared.run(parts: parts) { part in
-        let padded = sw.pointer + part * perPart, scratch = padded + c * (h + 2) * (w + 2) + 32
+        let padded = sw.pointer + part * perPart, scratch = padded + paddedImageCount(channels: c, height: h, width: w)
         for image in workerRange(part, of: parts, total: batch) {
             padImage(sx.pointer + image * c * h * w, channels: c, height: h, width: w, into: padded)
             winogradTileRows(padded: padded, channels: c, height: h, width: w, tileRows: 0..<(h / 2), transformedWeights: su.pointer,
@@ -136,10 +136,13 @@ private enum WinogradOutput {
     case add
 }
 
+/// Floats of a padded image (`padImage`): `[C, H + 2, W + 2]` and slack for the last 16-wide loads.
+private func paddedImageCount(channels c: Int, height h: Int, width w: Int) -> Int { c * (h + 2) * (w + 2) + 32 }
+
 /// `x [C, H, W]` with a border of zeros, `[C, H + 2, W + 2]`, and slack for the last 16-wide loads.
 private func padImage(_ x: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int, into padded: UnsafeMutablePointer<Float>) {
     let pw = w + 2, ph = h + 2
-    padded.update(repeating: 0, count: c * ph * pw + 32)
+    padded.update(repeating: 0, count: paddedImageCount(channels: c, height: h, width: w))
     for channel in 0..<c {
         for row in 0..<h {
             (padded + (channel * ph + row + 1) * pw + 1).update(from: x + (channel * h + row) * w, count: w)
