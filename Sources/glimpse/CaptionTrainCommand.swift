@@ -76,7 +76,7 @@ struct CaptionTrainCommand: ParsableCommand {
     @Option(name: .customLong("val-images"), help: "Validate on at most this many images (0: all).")
     var validationImages = 0
 
-    @Option(name: .customLong("select-by"), help: "Validation metric that picks the best weights: cider, bleu4, or on glimpse synth data truth (the share of captions entirely true of their scene).")
+    @Option(name: .customLong("select-by"), help: "Validation metric that picks the best weights: cider, bleu4, or on glimpse synth data truth (the share of captions entirely true of their scene) or grounding (mean attention mass inside the named object's box); several joined by + are summed (truth+grounding).")
     var selectBy = "cider"
 
     @Option(name: .customLong("time-limit"), help: "Stop after this many seconds of training (0: no limit).")
@@ -106,7 +106,9 @@ struct CaptionTrainCommand: ParsableCommand {
             throw ValidationError("--patience and --val-images must not be negative, --val-beam at least 1")
         }
         if let timeLimit, timeLimit < 0 { throw ValidationError("--time-limit must not be negative") }
-        guard ["cider", "bleu4", "truth"].contains(selectBy) else { throw ValidationError("--select-by is cider, bleu4 or truth") }
+        guard selectBy.split(separator: "+", omittingEmptySubsequences: false).allSatisfy({ CaptionTrainingOptions.selectableMetrics.contains(String($0)) }) else {
+            throw ValidationError("--select-by is cider, bleu4, truth or grounding, or several of them joined by +")
+        }
     }
 
     func run() throws {
@@ -143,8 +145,9 @@ struct CaptionTrainCommand: ParsableCommand {
         }
         let base = dataset.imageFolder ?? URL(fileURLWithPath: data).deletingLastPathComponent().path
         let scenes = try synthScenes(imageFolder: base)
-        if options.selectionMetric == "truth" && scenes == nil {
-            throw ValidationError("--select-by truth needs glimpse synth data (boxes.jsonl beside the images); \(base) has none")
+        let sceneMetrics = options.selectionMetric.split(separator: "+").filter { $0 == "truth" || $0 == "grounding" }
+        if let metric = sceneMetrics.first, scenes == nil {
+            throw ValidationError("--select-by \(metric) needs glimpse synth data (boxes.jsonl beside the images); \(base) has none")
         }
         let paths = dataset.images.map { base + "/" + $0.relativePath }
         let start = Date()
@@ -161,7 +164,7 @@ struct CaptionTrainCommand: ParsableCommand {
         Interruption.install()
         let trainer = CaptionTrainer(folder: folder, configuration: configuration, vocabulary: vocabulary, train: train, validation: validation,
                                      cache: cache, options: options,
-                                     scorer: validationScorer(scenes: scenes, images: validation.images)) { print($0); fflush(nil) }
+                                     scorer: validationScorer(scenes: scenes, images: validation.images, side: configuration.imageSize)) { print($0); fflush(nil) }
         let result = try trainer.run(resume: resume)
         print(String(format: "best validation %@ %.4f at epoch %d; %@; %.0f s of training; model in %@", result.selectionMetric,
                      result.bestMetric, result.bestEpoch, result.stoppedBecause, result.trainingSeconds, out))

@@ -73,10 +73,10 @@ struct EvaluateCommand: ParsableCommand {
                 let features = withoutGradient { captioner.encoder(preprocessor.tensor(for: square)) }
                 let best = decoder.beamSearch(features: features, beamSize: decoding.beam, maximumLength: decoding.maximumLength,
                                               lengthNormalized: decoding.lengthNormalized)[0]
-                let words = vocabulary.decode(best.tokens.map(Int.init))
+                let (words, alphas) = best.wordsWithAttention(vocabulary)
                 hypotheses[image.imageID] = words.joined(separator: " ")
                 if let scene = scenes[image.imageName] {
-                    sceneScores?.add(words: words, alphas: Array(best.alphas.prefix(words.count)), scene: scene, side: captioner.configuration.imageSize)
+                    sceneScores?.add(words: words, alphas: alphas, scene: scene, side: captioner.configuration.imageSize)
                     let verdict = SceneChecker.check(caption: words.joined(separator: " "), of: scene)
                     if !verdict.isTrue && falseShown < showFalse {
                         falseShown += 1

@@ -12,20 +12,21 @@ func synthScenes(imageFolder: String) throws -> [String: Scene]? {
     return scenes
 }
 
-/// The COCO metrics of validation captions, plus on synthetic scenes `truth`: the share of
-/// captions entirely true of their scene. `images` are the validation images in caption order.
-func validationScorer(scenes: [String: Scene]?, images: [CaptionedImage]) -> CaptionScorer {
+/// The COCO metrics of validation captions, plus on synthetic scenes `truth` (the share of
+/// captions entirely true of their scene) and `grounding` (the mean attention mass inside the
+/// named object's box, `SceneCaptionScores`). `images` are the validation images in caption order,
+/// `side` the model's image side.
+func validationScorer(scenes: [String: Scene]?, images: [CaptionedImage], side: Int) -> CaptionScorer {
     let imageScenes = images.map { scenes?[$0.imageName] }
-    return { hypotheses, references in
-        var scores = cocoScores(hypotheses: hypotheses, references: references)
-        guard scenes != nil else { return scores }
-        var checked = 0, correct = 0
-        for (caption, scene) in zip(hypotheses, imageScenes) {
+    return { captions, references in
+        var scores = cocoScores(hypotheses: captions.map(\.text), references: references)
+        var sceneScores = SceneCaptionScores()
+        for (caption, scene) in zip(captions, imageScenes) {
             guard let scene else { continue }
-            checked += 1
-            if SceneChecker.isTrue(caption: caption, of: scene) { correct += 1 }
+            sceneScores.add(words: caption.words, alphas: caption.alphas, scene: scene, side: side)
         }
-        if checked > 0 { scores["truth"] = Double(correct) / Double(checked) }
+        if sceneScores.captions > 0 { scores["truth"] = sceneScores.trueShare }
+        if sceneScores.groundedWords > 0 { scores["grounding"] = sceneScores.meanAttentionInBox }
         return scores
     }
 }

@@ -28,7 +28,7 @@ final class CaptionTrainingTests: XCTestCase {
         return CaptionTrainer(folder: model, configuration: c, vocabulary: vocabulary,
                               train: CaptionSet(dataset: dataset, split: [.train], vocabulary: vocabulary, cacheSlots: cache.slots),
                               validation: CaptionSet(dataset: dataset, split: [.val], vocabulary: vocabulary, cacheSlots: cache.slots),
-                              cache: cache, options: options, scorer: cocoScores) { _ in }
+                              cache: cache, options: options, scorer: { cocoScores(hypotheses: $0.map(\.text), references: $1) }) { _ in }
     }
 
     var scratchFolders: [String] = []
@@ -113,5 +113,32 @@ final class ImageCacheTests: XCTestCase {
         XCTAssertTrue(cache.failures[0].contains("broken.png"), cache.failures[0])
         XCTAssertEqual(cache.image(slot: 0), red)
         XCTAssertEqual(cache.image(slot: 1), blue)
+    }
+}
+
+/// What validation scores a decoded caption by: its words aligned with their steps' attention, and
+/// the selection value of one or several metrics.
+final class ValidationSelectionTests: XCTestCase {
+    func testWordsKeepTheAttentionOfTheirOwnStep() {
+        let vocabulary = Vocabulary.build(fromTokenizedCaptions: [["a", "red", "circle"], ["a", "blue", "square"]],
+                                          minimumCount: 2, maximumLength: 10)
+        let a = vocabulary.id(of: "a"), unknown = Vocabulary.unknownID
+        // "a <unk> <end> a": the unknown word and everything after <end> are dropped with their steps.
+        let decoded = DecodedCaption(tokens: [Int32(a), Int32(unknown), Int32(Vocabulary.endID), Int32(a)],
+                                     tokenLogProbabilities: [0, 0, 0, 0], alphas: [[1, 0], [0, 1], [0.5, 0.5], [0.25, 0.75]], finished: true)
+        let (words, alphas) = decoded.wordsWithAttention(vocabulary)
+        XCTAssertEqual(words, ["a"])
+        XCTAssertEqual(alphas, [[1, 0]])
+    }
+
+    func testSelectionValueSumsTheNamedMetrics() {
+        var options = CaptionTrainingOptions()
+        let scores = ["cider": 2.5, "bleu4": 0.7, "truth": 0.96, "grounding": 0.52]
+        options.selectionMetric = "truth"
+        XCTAssertEqual(options.selectionValue(of: scores), 0.96)
+        options.selectionMetric = "truth+grounding"
+        XCTAssertEqual(options.selectionValue(of: scores), 1.48, accuracy: 1e-12)
+        // A metric the validation did not produce (no synthetic scenes): CIDEr-D.
+        XCTAssertEqual(options.selectionValue(of: ["cider": 2.5, "truth": 0.9]), 2.5)
     }
 }

@@ -46,14 +46,14 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.output)
         r = try run(["train", "--data", data, "--out", model, "--image-size", "32", "--epochs", "1", "--batch-size", "6",
                      "--features", "16", "--embedding", "16", "--attention-size", "16", "--hidden", "32", "--min-word-count", "1",
-                     "--select-by", "truth"])
+                     "--select-by", "truth+grounding"])
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.output.contains("epoch 1: train loss"), r.output)
         // On synthetic scenes validation also scores truth, here the metric that picks the best weights.
         XCTAssertTrue(r.output.contains("truth 0.") || r.output.contains("truth 1.0"), r.output)
-        XCTAssertTrue(r.output.contains("best validation truth"), r.output)
+        XCTAssertTrue(r.output.contains("best validation truth+grounding"), r.output)
         let metrics = try String(contentsOfFile: model + "/metrics.json", encoding: .utf8)
-        XCTAssertTrue(metrics.contains("\"selectionMetric\" : \"truth\""), metrics)
+        XCTAssertTrue(metrics.contains("\"selectionMetric\" : \"truth+grounding\""), metrics)
         for file in ["config.json", "vocab.json", "weights.safetensors", "checkpoint.safetensors", "metrics.json", "log.jsonl", "training.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: model + "/" + file), "missing \(file)")
         }
@@ -96,7 +96,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(r.output.contains("must be positive") && !r.output.contains("Fatal error"), r.output)
         r = try run(["train", "--data", data, "--out", scratch + "/m3", "--select-by", "meteor"])
         XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.output.contains("--select-by is cider, bleu4 or truth"), r.output)
+        XCTAssertTrue(r.output.contains("--select-by is cider, bleu4, truth or grounding"), r.output)
+        r = try run(["train", "--data", data, "--out", scratch + "/m3", "--select-by", "truth+"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.output.contains("--select-by is cider, bleu4, truth or grounding"), r.output)
         // A truncated checkpoint.
         let weights = model + "/weights.safetensors"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: weights))

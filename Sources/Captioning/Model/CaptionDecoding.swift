@@ -11,8 +11,25 @@ public struct DecodedCaption: Sendable {
     /// Whether it ended with `<end>` (false: cut at the length cap).
     public var finished: Bool
 
+    public init(tokens: [Int32], tokenLogProbabilities: [Double], alphas: [[Float]], finished: Bool) {
+        self.tokens = tokens; self.tokenLogProbabilities = tokenLogProbabilities; self.alphas = alphas; self.finished = finished
+    }
+
     /// Sum of the token log-probabilities.
     public var logProbability: Double { tokenLogProbabilities.reduce(0, +) }
+
+    /// The caption's words as `Vocabulary.decode` gives them (up to `<end>`, special tokens
+    /// dropped), each with the attention weights of the step that emitted it.
+    public func wordsWithAttention(_ vocabulary: Vocabulary) -> (words: [String], alphas: [[Float]]) {
+        var words: [String] = [], kept: [[Float]] = []
+        for (step, token) in tokens.enumerated() {
+            if Int(token) == Vocabulary.endID { break }
+            guard let word = vocabulary.decode([Int(token)]).first else { continue }
+            words.append(word)
+            if step < alphas.count { kept.append(alphas[step]) }
+        }
+        return (words, kept)
+    }
 }
 
 /// Greedy decoding and beam search for one image's features, without building a graph: the steps

@@ -26,7 +26,16 @@ public struct CaptionTrainingResult: Codable, Sendable {
 }
 
 /// Scores generated captions against references: metric name -> value (BLEU-4, CIDEr-D, ...).
-public typealias CaptionScorer = (_ hypotheses: [String], _ references: [[String]]) -> [String: Double]
+/// One validation image's generated caption: its words (no special tokens) and, for each word, the
+/// attention weights (L of them) with which it was emitted.
+public struct ValidationCaption: Sendable {
+    public var words: [String]
+    public var alphas: [[Float]]
+    public var text: String { words.joined(separator: " ") }
+}
+
+/// Scores validation captions against their references (one list per image, in the same order).
+public typealias CaptionScorer = (_ captions: [ValidationCaption], _ references: [[String]]) -> [String: Double]
 
 /// Trains a captioner end to end: batches of images with all their captions (each image encoded
 /// once), teacher-forced loss with the attention term, separate encoder and decoder learning rates,
@@ -112,7 +121,7 @@ public final class CaptionTrainer {
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9
             let scores = evaluate()
-            let metric = scores[options.selectionMetric] ?? scores["cider"] ?? 0
+            let metric = options.selectionValue(of: scores)
             let summary = CaptionEpochSummary(epoch: epoch, trainLoss: state.lossSum / Double(max(state.lossCount, 1)), validation: scores,
                                               imagesPerSecond: Double(images) / max(seconds, 1e-9), seconds: seconds, learningRateScale: state.learningRateScale)
             epochs.append(summary)
@@ -175,11 +184,11 @@ public final class CaptionTrainer {
         return scorer(hypotheses, references)
     }
 
-    /// The validation images' generated captions (text) and their references.
-    public func decodeValidation() -> ([String], [[String]]) {
+    /// The validation images' generated captions and their references.
+    public func decodeValidation() -> ([ValidationCaption], [[String]]) {
         let count = options.validationImages > 0 ? min(options.validationImages, validation.count) : validation.count
         let decoder = CaptionDecoder(model: model, startToken: Int32(Vocabulary.startID), endToken: Int32(Vocabulary.endID))
-        var hypotheses: [String] = []
+        var hypotheses: [ValidationCaption] = []
         model.eval()
         defer { model.train() }
         for chunk in stride(from: 0, to: count, by: 64) {
@@ -188,17 +197,22 @@ public final class CaptionTrainer {
             let features = withoutGradient { model.encoder(images) }
             if options.validationBeam <= 1 {
                 for c in decoder.greedyBatch(features: features, maximumLength: options.maximumDecodeLength) {
-                    hypotheses.append(vocabulary.decode(c.tokens.map { Int($0) }).joined(separator: " "))
+                    hypotheses.append(validationCaption(c))
                 }
             } else {
                 for row in 0..<indices.count {
                     let best = decoder.beamSearch(features: features.slice(axis: 0, row..<(row + 1)), beamSize: options.validationBeam,
                                                   maximumLength: options.maximumDecodeLength)[0]
-                    hypotheses.append(vocabulary.decode(best.tokens.map { Int($0) }).joined(separator: " "))
+                    hypotheses.append(validationCaption(best))
                 }
             }
         }
         return (hypotheses, Array(validation.references.prefix(count)))
+    }
+
+    private func validationCaption(_ decoded: DecodedCaption) -> ValidationCaption {
+        let (words, alphas) = decoded.wordsWithAttention(vocabulary)
+        return ValidationCaption(words: words, alphas: alphas)
     }
 
     private func saveCheckpoint() throws {
@@ -212,7 +226,7 @@ public final class CaptionTrainer {
                                            stoppedBecause: stoppedBecause, epochs: epochs)
         try folder.writeJSON(result, to: folder.metricsPath)
         var series: [LinePlot.Series] = [.init(name: "train loss", points: epochs.map { (Double($0.epoch), $0.trainLoss) })]
-        for key in (epochs.last?.validation.keys.sorted() ?? []) where ["bleu4", "cider", "truth"].contains(key) {
+        for key in (epochs.last?.validation.keys.sorted() ?? []) where ["bleu4", "cider", "truth", "grounding"].contains(key) {
             series.append(.init(name: "val " + key, points: epochs.compactMap { e in e.validation[key].map { (Double(e.epoch), $0) } }))
         }
         try? LinePlot(title: "captioner training", xLabel: "epoch", yLabel: "loss / metric", series: series).write(to: folder.plotPath)

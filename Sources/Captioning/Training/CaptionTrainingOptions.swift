@@ -22,11 +22,23 @@ public struct CaptionTrainingOptions: Codable, Equatable, Sendable {
     public var validationImages = 0
     /// Longest caption decoded (tokens).
     public var maximumDecodeLength = 20
-    /// The validation metric that picks the best checkpoint: "cider", "bleu4", or "truth" (synthetic
-    /// scenes: the share of captions entirely true of their scene).
+    /// The validation metric that picks the best checkpoint: "cider", "bleu4", or on synthetic scenes
+    /// "truth" (the share of captions entirely true of their scene) or "grounding" (mean attention
+    /// mass inside the named object's box); several joined by "+" are summed ("truth+grounding").
     public var selectionMetric = "cider"
     /// Stop once this much wall time (seconds) has been spent (0: no limit).
     public var timeLimit: Double = 0
 
     public init() {}
+
+    /// The metrics `selectionMetric` names.
+    public static let selectableMetrics = ["cider", "bleu4", "truth", "grounding"]
+
+    /// The selection value of one epoch's validation scores: the sum of the metrics named in
+    /// `selectionMetric` ("+"-separated); CIDEr-D when one of them is missing.
+    public func selectionValue(of scores: [String: Double]) -> Double {
+        let values = selectionMetric.split(separator: "+").map { scores[String($0)] }
+        guard !values.isEmpty, !values.contains(where: { $0 == nil }) else { return scores["cider"] ?? 0 }
+        return values.reduce(0) { $0 + $1! }
+    }
 }
