@@ -87,7 +87,7 @@ public func additiveAttentionBackward(
                     gBias?[0] += g
                     let row = (b * locations + l) * width
                     let gv = Float8(repeating: g)
-                    forEachLaneGroup(0..<width) { a, n in
+                    @inline(__always) func lanes(_ a: Int, _ n: Int) {
                         let t = load(activated + row + a, n)
                         let derivative = relu ? Float8(repeating: 0).replacing(with: 1, where: t .> 0) : 1 - t * t
                         let d = gv * load(weight + a, n) * derivative
@@ -95,6 +95,7 @@ public func additiveAttentionBackward(
                         if let gq = gradQuery { store(load(gq + b * width + a, n) + d, gq + b * width + a, n) }
                         if let gw { store(load(gw + a, n) + gv * t, gw + a, n) }
                     }
+                    forEachLaneGroup(0..<width, lanes)
                 }
             }
         }

@@ -33,17 +33,30 @@ public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, vectors: Int, x:
                 a3.addProduct(load8(w3 + kk), x0); b3.addProduct(load8(w3 + kk + 8), x1)
                 kk += 16
             }
-            var sums = SIMD4<Float>((a0 + b0).sum(), (a1 + b1).sum(), (a2 + b2).sum(), (a3 + b3).sum())
+            var sums = horizontalSums(a0 + b0, a1 + b1, a2 + b2, a3 + b3)
             while kk < k {
                 let xk = xv[kk]
                 sums[0] += w0[kk] * xk; sums[1] += w1[kk] * xk; sums[2] += w2[kk] * xk; sums[3] += w3[kk] * xk
                 kk += 1
             }
-            for i in 0..<count {
-                let out = y + v * yStride + (r - rows.lowerBound) + i
-                out.pointee = accumulate ? out.pointee + sums[i] : sums[i]
+            let out = y + v * yStride + (r - rows.lowerBound)
+            if count == 4 {
+                let raw = UnsafeMutableRawPointer(out)
+                raw.storeBytes(of: accumulate ? raw.loadUnaligned(as: SIMD4<Float>.self) + sums : sums, as: SIMD4<Float>.self)
+            } else {
+                for i in 0..<count { out[i] = accumulate ? out[i] + sums[i] : sums[i] }
             }
         }
         r += count
     }
+}
+
+/// The lane sums of four vectors, `(sum a, sum b, sum c, sum d)`, by a tree of half-vector adds
+/// (a transposing reduction: shuffles and three adds, instead of four chains of seven scalar adds).
+@inline(__always)
+func horizontalSums(_ a: Float8, _ b: Float8, _ c: Float8, _ d: Float8) -> SIMD4<Float> {
+    let qa = a.lowHalf + a.highHalf, qb = b.lowHalf + b.highHalf, qc = c.lowHalf + c.highHalf, qd = d.lowHalf + d.highHalf
+    let ab = Float8(lowHalf: qa, highHalf: qb), cd = Float8(lowHalf: qc, highHalf: qd)
+    let pairs = Float8(lowHalf: ab.evenHalf + ab.oddHalf, highHalf: cd.evenHalf + cd.oddHalf)
+    return pairs.evenHalf + pairs.oddHalf
 }
