@@ -90,7 +90,7 @@ public final class LMSampler {
             // while the other cores make the next step's hidden products.
             let width = gateTable.count / vocabulary.count
             gateTable.withUnsafeBufferPointer { rows in
-                stepper.generate(firstLayerInputGates: rows.baseAddress! + Int(read.last!) * width) { h in
+                stepper.generate(firstLayerInputGates: rows.baseAddress! + Int(read.last!) * width, readOutRows: vocabulary.count) { h in
                     readOut(h)
                     let next = draw()
                     return generated.count < options.length ? rows.baseAddress! + Int(next) * width : nil

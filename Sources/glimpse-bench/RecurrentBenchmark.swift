@@ -76,7 +76,7 @@ private func benchmarkSampling(_ model: CharacterModel, cell: String, vocabulary
         table.withUnsafeBufferPointer { gates in
             logits.withUnsafeMutableBufferPointer { out in
                 // As LMSampler: each read-out runs while the next step's hidden products are made.
-                stepper.generate(firstLayerInputGates: gates.baseAddress! + token * gateWidth) { h in
+                stepper.generate(firstLayerInputGates: gates.baseAddress! + token * gateWidth, readOutRows: vocabulary) { h in
                     out.baseAddress!.update(from: model.fc.bias!.data, count: vocabulary)
                     rowDots(model.fc.weight.data, ld: 256, k: 256, x: h, rows: 0..<vocabulary, into: out.baseAddress!, accumulate: true)
                     token = sampleIndex(out, generator: &sampler)

@@ -1,4 +1,5 @@
 import Kernels
+import Synchronization
 
 /// Batch-1 steps through a stack of unidirectional LSTM or GRU layers without building a graph or
 /// allocating: the per-character loop of sampling and the per-word loop of greedy decoding.
@@ -16,6 +17,13 @@ public final class RecurrentStepper {
     let hidden: [Buffer], cell: [Buffer], nextHidden: Buffer, gates: Buffer, hiddenGates: Buffer
     /// Per layer, the hidden part of the next step's gates (`generate` computes them ahead).
     let hiddenParts: [Buffer]
+    /// `generate`: the first layer's next state, written by every worker for its units while the
+    /// others may still read the current one.
+    let nextFirstHidden: Buffer
+    /// `generate`: the next step's first-layer input gates from the read-out (nil: stop), and the
+    /// number of the step they are for, published once they are written.
+    var readOutInput: UnsafePointer<Float>?
+    let readOutStep = Atomic<Int>(0)
     /// Cores a step's units are split over (1 below 1024 units; settable).
     public var workers: Int
 
@@ -47,6 +55,7 @@ public final class RecurrentStepper {
         self.gates = Buffer(count: gates * hidden)
         hiddenGates = Buffer(count: gates * hidden)
         hiddenParts = (0..<cells.count).map { _ in Buffer(count: gates * hidden) }
+        nextFirstHidden = Buffer(count: hidden)
         // The split runs on a spinning team (`SpinTeam`), which hands over in well under a
         // microsecond, so layers from 128 units are worth splitting.
         workers = hidden >= 128 ? min(SpinTeam.shared.size, hidden / 64) : 1
@@ -124,8 +133,8 @@ public final class RecurrentStepper {
     /// Rows `rows` of layer `layer`'s input part, `W_ih x + b_ih` (+ `b_hh` for an LSTM, which adds
     /// both biases there), into `out[0..<rows.count]`.
     func inputPart(layer: Int, x: UnsafePointer<Float>, rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
-        let bih = biasIH[layer]?.data, bhh = kind == .lstm ? biasHH[layer]?.data : nil
-        for (i, r) in rows.enumerated() { out[i] = (bih?[r] ?? 0) + (bhh?[r] ?? 0) }
+        if let bias = biasIH[layer] { out.update(from: bias.data + rows.lowerBound, count: rows.count) } else { out.update(repeating: 0, count: rows.count) }
+        if kind == .lstm, let bias = biasHH[layer] { accumulate(bias.data + rows.lowerBound, into: out, count: rows.count) }
         let width = layer == 0 ? inputSize : hiddenSize
         rowDots(weightIH[layer].data, ld: width, k: width, x: x, rows: rows, into: out, accumulate: true)
     }
@@ -140,13 +149,19 @@ public final class RecurrentStepper {
     /// The element-wise update of `units` of layer `layer` from its input and hidden parts
     /// (`[G * H]` each) into `nextHidden` (and the layer's cell state, for an LSTM).
     func updateUnits(layer: Int, units: Range<Int>, inputGates: UnsafePointer<Float>, hiddenGates: UnsafePointer<Float>) {
+        updateUnits(layer: layer, units: units, inputGates: inputGates, hiddenGates: hiddenGates, into: nextHidden.pointer)
+    }
+
+    /// The same, the new hidden state into `next` (`[H]`).
+    func updateUnits(layer: Int, units: Range<Int>, inputGates: UnsafePointer<Float>, hiddenGates: UnsafePointer<Float>,
+                     into next: UnsafeMutablePointer<Float>) {
         switch kind {
         case .lstm:
             lstmUnitsForward(gates: inputGates, otherGates: hiddenGates, hidden: hiddenSize, units: units,
-                             c: cell[layer].pointer, h: nextHidden.pointer)
+                             c: cell[layer].pointer, h: next)
         case .gru:
             gruUnitsForward(inputGates: inputGates, hiddenGates: hiddenGates, hidden: hiddenSize, units: units,
-                            h: hidden[layer].pointer, next: nextHidden.pointer)
+                            h: hidden[layer].pointer, next: next)
         }
     }
 }

@@ -7,51 +7,81 @@ extension RecurrentStepper {
     /// then calls `next` with the top hidden state; `next` reads it out (logits, a draw) and returns
     /// the next step's first-layer input gates, or nil to stop. `next` runs on the calling thread;
     /// the hidden products of the following step (`W_hh h` of every layer, which do not depend on
-    /// the next input) are computed by the other cores meanwhile, and by this thread once it
-    /// returns. The states and outputs are exactly those of calling `step(firstLayerInputGates:)`
-    /// in a loop.
-    public func generate(firstLayerInputGates first: UnsafePointer<Float>, next: (UnsafePointer<Float>) -> UnsafePointer<Float>?) {
-        computeHiddenParts(readOut: nil)
+    /// the next input) are computed by the other cores meanwhile, and each core then updates the
+    /// first layer's units of its share as soon as the input is known. The states and outputs are
+    /// exactly those of calling `step(firstLayerInputGates:)` in a loop.
+    ///
+    /// Every core keeps the same hidden units (the same weight rows) from step to step, so each
+    /// core's share of the weights stays in its own caches. `readOutRows` (the rows of the read-out
+    /// product `next` makes, e.g. the vocabulary size) gives the calling thread that many fewer rows
+    /// of the hidden products, to balance the work.
+    public func generate(firstLayerInputGates first: UnsafePointer<Float>, readOutRows: Int = 0,
+                         next: (UnsafePointer<Float>) -> UnsafePointer<Float>?) {
+        let hiddenShares = unitShares(callerRowsAhead: readOutRows, rowsPerUnit: layerCount * gateCount)
+        let updateShares = unitShares(callerRowsAhead: 0, rowsPerUnit: gateCount)
         withoutActuallyEscaping(next) { next in
-            var inputGates: UnsafePointer<Float>? = first
-            while let gates = inputGates {
-                updateFirstLayer(inputGates: gates)
-                for layer in 1..<max(1, layerCount) { advanceUpperLayer(layer) }
-                inputGates = computeHiddenParts(readOut: next)
+            var readOut: ((UnsafePointer<Float>) -> UnsafePointer<Float>?)?
+            while advanceFirstLayer(shares: hiddenShares, input: first, readOut: readOut) {
+                for layer in 1..<max(1, layerCount) { advanceUpperLayer(layer, shares: updateShares) }
+                readOut = next
             }
         }
     }
 
-    /// `hiddenParts[k] = W_hh h_k` (+ `b_hh` for a GRU) for every layer, in chunks of rows over the
-    /// team; with `readOut`, part 0 calls it with the top state first. Returns what it returned.
-    @discardableResult
-    private func computeHiddenParts(readOut: ((UnsafePointer<Float>) -> UnsafePointer<Float>?)?) -> UnsafePointer<Float>? {
-        let rows = gateCount * hiddenSize, chunks = max(1, 4 * workers)
-        let top = output
-        var result: UnsafePointer<Float>?
-        SpinTeam.shared.run(parts: 1 + layerCount * chunks, callerTakesPartZero: true) { part in
+    /// Contiguous ranges of hidden units, one per worker, with as many weight rows each
+    /// (`rowsPerUnit` a unit) once worker 0, the calling thread, counts `callerRowsAhead` rows of
+    /// other work; boundaries on multiples of 8 units (whole vector lanes).
+    func unitShares(callerRowsAhead: Int, rowsPerUnit: Int) -> [Range<Int>] {
+        let H = hiddenSize, parts = max(1, min(workers, H / 8))
+        let total = Double(H * rowsPerUnit + callerRowsAhead), perPart = total / Double(parts)
+        var bounds = [0]
+        for part in 1..<parts {
+            let rows = perPart * Double(part) - Double(callerRowsAhead)
+            let unit = Int((rows / Double(rowsPerUnit) / 8).rounded()) * 8
+            bounds.append(min(H, max(bounds.last!, unit)))
+        }
+        bounds.append(H)
+        return (0..<parts).map { bounds[$0]..<bounds[$0 + 1] }
+    }
+
+    /// The hidden products of every layer (`hiddenParts[k] = W_hh h_k`, + `b_hh` for a GRU) and
+    /// the first layer's update, each worker over the units of its share. Worker 0, the calling
+    /// thread, first finds the input: `readOut(top state)`, or `input` when `readOut` is nil; the
+    /// others update their units once it is published. Returns false, with no state changed, when
+    /// the read-out returned nil.
+    private func advanceFirstLayer(shares: [Range<Int>], input: UnsafePointer<Float>,
+                                   readOut: ((UnsafePointer<Float>) -> UnsafePointer<Float>?)?) -> Bool {
+        let H = hiddenSize, G = gateCount, top = output
+        let step = readOutStep.load(ordering: .relaxed) &+ 1
+        SpinTeam.shared.run(parts: shares.count, callerTakesPartZero: true) { part in
             if part == 0 {
-                result = readOut?(top)
-                return
+                readOutInput = readOut.map { $0(top) } ?? input
+                readOutStep.store(step, ordering: .releasing)
             }
-            let layer = (part - 1) / chunks, range = workerRange((part - 1) % chunks, of: chunks, total: rows)
-            hiddenPart(layer: layer, rows: range, into: hiddenParts[layer].pointer + range.lowerBound)
+            let units = shares[part]
+            for layer in 0..<layerCount {
+                for q in 0..<G {
+                    let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)
+                    hiddenPart(layer: layer, rows: rows, into: hiddenParts[layer].pointer + rows.lowerBound)
+                }
+            }
+            // Part 0 runs first on the calling thread, so this wait always ends.
+            while readOutStep.load(ordering: .acquiring) != step {}
+            guard let gates = readOutInput else { return }
+            // Into a separate buffer: other workers may still be reading h_0 for their products.
+            updateUnits(layer: 0, units: units, inputGates: gates, hiddenGates: hiddenParts[0].pointer, into: nextFirstHidden.pointer)
         }
-        return result
+        guard readOutInput != nil else { return false }
+        hidden[0].pointer.update(from: nextFirstHidden.pointer, count: H)
+        return true
     }
 
-    /// The first layer's update from its input gates and the precomputed hidden part.
-    private func updateFirstLayer(inputGates: UnsafePointer<Float>) {
-        updateUnits(layer: 0, units: 0..<hiddenSize, inputGates: inputGates, hiddenGates: hiddenParts[0].pointer)
-        hidden[0].pointer.update(from: nextHidden.pointer, count: hiddenSize)
-    }
-
-    /// Layer `layer` (above the first): its input part and the update, units split over the team,
+    /// Layer `layer` (above the first): its input part and the update, each worker over its units,
     /// with the precomputed hidden part.
-    private func advanceUpperLayer(_ layer: Int) {
-        let H = hiddenSize, G = gateCount, workers = workers, gi = gates.pointer
-        SpinTeam.shared.run(parts: workers) { w in
-            let units = workerRange(w, of: workers, total: H)
+    private func advanceUpperLayer(_ layer: Int, shares: [Range<Int>]) {
+        let H = hiddenSize, G = gateCount, gi = gates.pointer
+        SpinTeam.shared.run(parts: shares.count, callerTakesPartZero: true) { part in
+            let units = shares[part]
             for q in 0..<G {
                 let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)
                 inputPart(layer: layer, x: hidden[layer - 1].pointer, rows: rows, into: gi + rows.lowerBound)
