@@ -14,12 +14,13 @@ public final class RecurrentStepper {
     let gateCount: Int
     public let layerCount: Int, hiddenSize: Int, inputSize: Int
     let weightIH: [Tensor], weightHH: [Tensor], biasIH: [Tensor?], biasHH: [Tensor?]
-    let hidden: [Buffer], cell: [Buffer], nextHidden: Buffer, gates: Buffer, hiddenGates: Buffer
+    var hidden: [Buffer]
+    let cell: [Buffer], nextHidden: Buffer, gates: Buffer, hiddenGates: Buffer
     /// Per layer, the hidden part of the next step's gates (`generate` computes them ahead).
     let hiddenParts: [Buffer]
     /// `generate`: the first layer's next state, written by every worker for its units while the
-    /// others may still read the current one.
-    let nextFirstHidden: Buffer
+    /// others may still read the current one; it then trades places with `hidden[0]`.
+    var spareFirstHidden: Buffer
     /// `generate`: the next step's first-layer input gates from the read-out (nil: stop), and the
     /// number of the step they are for, published once they are written.
     var readOutInput: UnsafePointer<Float>?
@@ -55,7 +56,7 @@ public final class RecurrentStepper {
         self.gates = Buffer(count: gates * hidden)
         hiddenGates = Buffer(count: gates * hidden)
         hiddenParts = (0..<cells.count).map { _ in Buffer(count: gates * hidden) }
-        nextFirstHidden = Buffer(count: hidden)
+        spareFirstHidden = Buffer(count: hidden)
         // The split runs on a spinning team (`SpinTeam`), which hands over in well under a
         // microsecond, so layers from 128 units are worth splitting.
         workers = hidden >= 128 ? min(SpinTeam.shared.size, hidden / 64) : 1

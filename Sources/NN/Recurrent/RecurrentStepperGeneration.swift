@@ -68,16 +68,18 @@ extension RecurrentStepper {
             // Part 0 runs first on the calling thread, so this wait always ends.
             while readOutStep.load(ordering: .acquiring) != step {}
             guard let gates = readOutInput else { return }
-            // Into a separate buffer: other workers may still be reading h_0 for their products.
-            updateUnits(layer: 0, units: units, inputGates: gates, hiddenGates: hiddenParts[0].pointer, into: nextFirstHidden.pointer)
+            // Into the spare buffer: other workers may still be reading h_0 for their products.
+            updateUnits(layer: 0, units: units, inputGates: gates, hiddenGates: hiddenParts[0].pointer, into: spareFirstHidden.pointer)
         }
         guard readOutInput != nil else { return false }
-        hidden[0].pointer.update(from: nextFirstHidden.pointer, count: H)
+        // Trading buffers, not copying, leaves each core's units in its own cache.
+        swap(&hidden[0], &spareFirstHidden)
         return true
     }
 
     /// Layer `layer` (above the first): its input part and the update, each worker over its units,
-    /// with the precomputed hidden part.
+    /// with the precomputed hidden part. The state is updated in place: its hidden product is
+    /// already made, so no other worker reads it in this run.
     private func advanceUpperLayer(_ layer: Int, shares: [Range<Int>]) {
         let H = hiddenSize, G = gateCount, gi = gates.pointer
         SpinTeam.shared.run(parts: shares.count, callerTakesPartZero: true) { part in
@@ -86,8 +88,7 @@ extension RecurrentStepper {
                 let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)
                 inputPart(layer: layer, x: hidden[layer - 1].pointer, rows: rows, into: gi + rows.lowerBound)
             }
-            updateUnits(layer: layer, units: units, inputGates: gi, hiddenGates: hiddenParts[layer].pointer)
+            updateUnits(layer: layer, units: units, inputGates: gi, hiddenGates: hiddenParts[layer].pointer, into: hidden[layer].pointer)
         }
-        hidden[layer].pointer.update(from: nextHidden.pointer, count: H)
     }
 }
