@@ -28,6 +28,8 @@ public final class LMSampler {
     let gateTable: [Float]
     var states: StackStates
     var logits: [Float]
+    /// Scratch of `choose`, kept so that a draw allocates nothing.
+    private var scaled: [Float], ranked: [Float], weights: [Double]
 
     public init(model: LanguageModel, vocabulary: LMVocabulary) {
         self.model = model; self.vocabulary = vocabulary
@@ -36,6 +38,8 @@ public final class LMSampler {
         gateTable = stepper?.inputGateTable(for: model.embedding.weight) ?? []
         states = model.zeroStates(batch: 1)
         logits = [Float](repeating: 0, count: vocabulary.count)
+        scaled = logits; ranked = logits
+        weights = [Double](repeating: 0, count: vocabulary.count)
     }
 
     /// The token generation starts from when there is no prime: a line break (character level) or
@@ -119,14 +123,19 @@ public final class LMSampler {
             for i in 1..<logits.count where logits[i] > logits[best] { best = i }
             return Int32(best)
         }
-        var scaled = logits.map { $0 / options.temperature }
+        for i in logits.indices { scaled[i] = logits[i] / options.temperature }
         if options.topK > 0 && options.topK < scaled.count {
-            let threshold = scaled.sorted(by: >)[options.topK - 1]
+            for i in scaled.indices { ranked[i] = scaled[i] }
+            ranked.sort(by: >)
+            let threshold = ranked[options.topK - 1]
             for i in scaled.indices where scaled[i] < threshold { scaled[i] = -.infinity }
         }
         let m = scaled.max() ?? 0
         var total: Double = 0
-        let weights = scaled.map { v -> Double in let e = Foundation.exp(Double(v - m)); total += e; return e }
+        for i in scaled.indices {
+            weights[i] = Foundation.exp(Double(scaled[i] - m))
+            total += weights[i]
+        }
         var u = Double(generator.nextUniform()) * total
         for i in weights.indices {
             u -= weights[i]
