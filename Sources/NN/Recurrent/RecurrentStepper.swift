@@ -133,17 +133,17 @@ public final class RecurrentStepper {
 
     /// Rows `rows` of layer `layer`'s input part, `W_ih x + b_ih` (+ `b_hh` for an LSTM, which adds
     /// both biases there), into `out[0..<rows.count]`.
-    func inputPart(layer: Int, x: UnsafePointer<Float>, rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+    func inputPart(layer: Int, x: UnsafePointer<Float>, rows: Range<Int>, into out: UnsafeMutablePointer<Float>, descending: Bool = false) {
         if let bias = biasIH[layer] { out.update(from: bias.data + rows.lowerBound, count: rows.count) } else { out.update(repeating: 0, count: rows.count) }
         if kind == .lstm, let bias = biasHH[layer] { accumulate(bias.data + rows.lowerBound, into: out, count: rows.count) }
         let width = layer == 0 ? inputSize : hiddenSize
-        rowDots(weightIH[layer].data, ld: width, k: width, x: x, rows: rows, into: out, accumulate: true)
+        rowDots(weightIH[layer].data, ld: width, k: width, x: x, rows: rows, into: out, accumulate: true, descending: descending)
     }
 
     /// Rows `rows` of layer `layer`'s hidden part, `W_hh h` (+ `b_hh` for a GRU, which needs it
     /// apart for the n gate), into `out[0..<rows.count]`.
-    func hiddenPart(layer: Int, rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
-        rowDots(weightHH[layer].data, ld: hiddenSize, k: hiddenSize, x: hidden[layer].pointer, rows: rows, into: out)
+    func hiddenPart(layer: Int, rows: Range<Int>, into out: UnsafeMutablePointer<Float>, descending: Bool = false) {
+        rowDots(weightHH[layer].data, ld: hiddenSize, k: hiddenSize, x: hidden[layer].pointer, rows: rows, into: out, descending: descending)
         if kind == .gru, let bias = biasHH[layer] { accumulate(bias.data + rows.lowerBound, into: out, count: rows.count) }
     }
 
@@ -164,5 +164,19 @@ public final class RecurrentStepper {
             gruUnitsForward(inputGates: inputGates, hiddenGates: hiddenGates, hidden: hiddenSize, units: units,
                             h: hidden[layer].pointer, next: next)
         }
+    }
+}
+
+/// `rowDots` over `rows`, in blocks of 32 rows from the last block to the first when `descending`.
+/// Alternating the order from one step to the next keeps the most recently read weights (still in
+/// cache) first, when a core's share of the weights is a little larger than its cache.
+func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, x: UnsafePointer<Float>, rows: Range<Int>,
+             into y: UnsafeMutablePointer<Float>, accumulate: Bool = false, descending: Bool) {
+    guard descending else { return rowDots(w, ld: ld, k: k, x: x, rows: rows, into: y, accumulate: accumulate) }
+    var upper = rows.upperBound
+    while upper > rows.lowerBound {
+        let lower = max(rows.lowerBound, upper - 32)
+        rowDots(w, ld: ld, k: k, x: x, rows: lower..<upper, into: y + (lower - rows.lowerBound), accumulate: accumulate)
+        upper = lower
     }
 }

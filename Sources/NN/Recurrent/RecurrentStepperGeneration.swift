@@ -58,11 +58,13 @@ extension RecurrentStepper {
                 readOutInput = readOut.map { $0(top) } ?? input
                 readOutStep.store(step, ordering: .releasing)
             }
-            let units = shares[part]
-            for layer in 0..<layerCount {
-                for q in 0..<G {
+            let units = shares[part], descending = step & 1 == 1
+            for i in 0..<layerCount {
+                let layer = descending ? layerCount - 1 - i : i
+                for j in 0..<G {
+                    let q = descending ? G - 1 - j : j
                     let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)
-                    hiddenPart(layer: layer, rows: rows, into: hiddenParts[layer].pointer + rows.lowerBound)
+                    hiddenPart(layer: layer, rows: rows, into: hiddenParts[layer].pointer + rows.lowerBound, descending: descending)
                 }
             }
             // Part 0 runs first on the calling thread, so this wait always ends.
@@ -81,12 +83,13 @@ extension RecurrentStepper {
     /// with the precomputed hidden part. The state is updated in place: its hidden product is
     /// already made, so no other worker reads it in this run.
     private func advanceUpperLayer(_ layer: Int, shares: [Range<Int>]) {
-        let H = hiddenSize, G = gateCount, gi = gates.pointer
+        let H = hiddenSize, G = gateCount, gi = gates.pointer, descending = readOutStep.load(ordering: .relaxed) & 1 == 1
         SpinTeam.shared.run(parts: shares.count, callerTakesPartZero: true) { part in
             let units = shares[part]
-            for q in 0..<G {
+            for j in 0..<G {
+                let q = descending ? G - 1 - j : j
                 let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)
-                inputPart(layer: layer, x: hidden[layer - 1].pointer, rows: rows, into: gi + rows.lowerBound)
+                inputPart(layer: layer, x: hidden[layer - 1].pointer, rows: rows, into: gi + rows.lowerBound, descending: descending)
             }
             updateUnits(layer: layer, units: units, inputGates: gi, hiddenGates: hiddenParts[layer].pointer, into: hidden[layer].pointer)
         }
