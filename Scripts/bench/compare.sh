@@ -6,7 +6,9 @@
 #   usage: Scripts/bench/compare.sh [rnn|lm-cli|captioner|all] [--repeat N]
 #   (lm-cli: the recurrent configurations through `glimpse lm train` and `glimpse lm sample`;
 #   --repeat: run Glimpse and PyTorch alternately N times and report medians, as this shared
-#   machine's speed drifts by 10-20% over minutes)
+#   machine's speed drifts by 10-20% over minutes). Each round starts and ends by measuring the
+#   core-to-core round trip (glimpse-bench --only cores), printed at the end: batch-1 sampling and
+#   decoding slow down when it is high.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 group="${1:-rnn}"
@@ -24,7 +26,9 @@ out="$(mktemp -d)"
 : > "$out/glimpse.jsonl"; : > "$out/pytorch.jsonl"
 run_glimpse() { .build/release/glimpse-bench --json --only "$1" | tee -a "$out/glimpse.jsonl" >&2; }
 run_torch() { "$venv/bin/python" "$@" | tee -a "$out/pytorch.jsonl" >&2; }
+: > "$out/cores.jsonl"
 for _ in $(seq "$repeat"); do
+.build/release/glimpse-bench --json --only cores >> "$out/cores.jsonl"
 case "$group" in
     rnn) run_glimpse rnn-train; run_glimpse rnn-sample; run_torch Scripts/bench/pytorch_recurrent.py ;;
     lm-cli) Scripts/bench/lm_cli.sh | tee -a "$out/glimpse.jsonl" >&2; run_torch Scripts/bench/pytorch_recurrent.py ;;
@@ -38,5 +42,9 @@ case "$group" in
         run_glimpse captioner-decode; run_torch Scripts/bench/pytorch_captioner.py decode ;;
     *) run_glimpse "$group" ;;
 esac
+.build/release/glimpse-bench --json --only cores >> "$out/cores.jsonl"
 done
 python3 Scripts/bench/ratio_table.py "$out/glimpse.jsonl" "$out/pytorch.jsonl"
+echo "core-to-core round trip at the start and end of each round, ns: $(python3 -c '
+import json, sys
+print(", ".join(str(round(json.loads(l)["value"])) for l in open(sys.argv[1]) if l.startswith("{")))' "$out/cores.jsonl")"

@@ -5,7 +5,7 @@ import Kernels
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
     print("""
-    usage: glimpse-bench [--json] [--only sgemm|conv|rnn|rnn-train|rnn-sample|images|captioner|captioner-train|captioner-decode]
+    usage: glimpse-bench [--json] [--only cores|sgemm|conv|rnn|rnn-train|rnn-sample|images|captioner|captioner-train|captioner-decode]
       --json   one JSON object per line: {"benchmark", "metric", "value", "unit"}
       --only   run one group of benchmarks
     """)
@@ -17,6 +17,7 @@ let only: String? = arguments.firstIndex(of: "--only").flatMap { i in
 }
 let wanted = { (group: String) -> Bool in only == nil || only == group }
 
+if wanted("cores") { benchmarkCoreLatency(report) }
 if wanted("sgemm") || wanted("conv") { benchmarkSgemm(report) }
 if wanted("conv") { benchmarkEncoderConvolutions(report) }
 if wanted("rnn") { benchmarkRecurrent(report) }
