@@ -40,11 +40,19 @@ struct LMSample: ParsableCommand {
         options.topK = topK; options.argmax = argmax; options.seed = seed
         let sampler = LMSampler(model: lm, vocabulary: vocabulary)
         print(prime, terminator: "")
+        fflush(nil)
+        // Streamed a line at a time (or every 256 bytes): a write per character would cost the
+        // sampler more than a step of the model.
+        var pending = ""
         let (_, unknown) = sampler.generate(options) { piece in
-            print(piece, terminator: "")
-            fflush(nil)
+            pending += piece
+            if pending.utf8.count >= 256 || piece.hasSuffix("\n") {
+                print(pending, terminator: "")
+                fflush(nil)
+                pending = ""
+            }
         }
-        print()
+        print(pending)
         if !unknown.isEmpty {
             FileHandle.standardError.write(Data("note: the prime has \(unknown.count) token(s) the model does not know, read as <unk>: \(Set(unknown).sorted().joined(separator: " "))\n".utf8))
         }
