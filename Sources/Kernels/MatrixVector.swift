@@ -60,3 +60,17 @@ func horizontalSums(_ a: Float8, _ b: Float8, _ c: Float8, _ d: Float8) -> SIMD4
     let pairs = Float8(lowHalf: ab.evenHalf + ab.oddHalf, highHalf: cd.evenHalf + cd.oddHalf)
     return pairs.evenHalf + pairs.oddHalf
 }
+
+/// `rowDots` over `rows`, in blocks of 32 rows from the last block to the first when `descending`.
+/// Alternating the order from one step to the next keeps the most recently read weights (still in
+/// cache) first, when a core's share of the weights is a little larger than its cache.
+public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, x: UnsafePointer<Float>, rows: Range<Int>,
+                    into y: UnsafeMutablePointer<Float>, accumulate: Bool = false, descending: Bool) {
+    guard descending else { return rowDots(w, ld: ld, k: k, x: x, rows: rows, into: y, accumulate: accumulate) }
+    var upper = rows.upperBound
+    while upper > rows.lowerBound {
+        let lower = max(rows.lowerBound, upper - 32)
+        rowDots(w, ld: ld, k: k, x: x, rows: lower..<upper, into: y + (lower - rows.lowerBound), accumulate: accumulate)
+        upper = lower
+    }
+}

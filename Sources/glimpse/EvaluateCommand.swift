@@ -77,10 +77,13 @@ struct EvaluateCommand: ParsableCommand {
                 hypotheses[image.imageID] = words.joined(separator: " ")
                 if let scene = scenes[image.imageName] {
                     sceneScores?.add(words: words, alphas: alphas, scene: scene, side: captioner.configuration.imageSize)
-                    let verdict = SceneChecker.check(caption: words.joined(separator: " "), of: scene)
-                    if !verdict.isTrue && falseShown < showFalse {
-                        falseShown += 1
-                        print("not true: \(image.relativePath): \"\(words.joined(separator: " "))\": \(verdict.explanation)")
+                    // The checker's reason only when asked for (`add` has already checked the caption).
+                    if falseShown < showFalse {
+                        let verdict = SceneChecker.check(caption: words.joined(separator: " "), of: scene)
+                        if !verdict.isTrue {
+                            falseShown += 1
+                            print("not true: \(image.relativePath): \"\(words.joined(separator: " "))\": \(verdict.explanation)")
+                        }
                     }
                 }
                 if (n + 1) % 200 == 0 { print("captioned \(n + 1)/\(images.count) images"); fflush(nil) }

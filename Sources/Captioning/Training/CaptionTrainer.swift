@@ -25,7 +25,6 @@ public struct CaptionTrainingResult: Codable, Sendable {
     public var epochs: [CaptionEpochSummary]
 }
 
-/// Scores generated captions against references: metric name -> value (BLEU-4, CIDEr-D, ...).
 /// One validation image's generated caption: its words (no special tokens) and, for each word, the
 /// attention weights (L of them) with which it was emitted.
 public struct ValidationCaption: Sendable {
@@ -34,7 +33,8 @@ public struct ValidationCaption: Sendable {
     public var text: String { words.joined(separator: " ") }
 }
 
-/// Scores validation captions against their references (one list per image, in the same order).
+/// Scores validation captions against their references (one list per image, in the same order):
+/// metric name -> value (BLEU-4, CIDEr-D, ...).
 public typealias CaptionScorer = (_ captions: [ValidationCaption], _ references: [[String]]) -> [String: Double]
 
 /// Trains a captioner end to end: batches of images with all their captions (each image encoded

@@ -25,7 +25,7 @@ public final class RecurrentStepper {
     /// number of the step they are for, published once they are written.
     var readOutInput: UnsafePointer<Float>?
     let readOutStep = Atomic<Int>(0)
-    /// Cores a step's units are split over (1 below 1024 units; settable).
+    /// Cores a step's units are split over (1 below 128 units; settable).
     public var workers: Int
 
     /// A stepper over an LSTM stack (one direction; the weights are read live, not copied).
@@ -134,8 +134,8 @@ public final class RecurrentStepper {
     /// Rows `rows` of layer `layer`'s input part, `W_ih x + b_ih` (+ `b_hh` for an LSTM, which adds
     /// both biases there), into `out[0..<rows.count]`.
     func inputPart(layer: Int, x: UnsafePointer<Float>, rows: Range<Int>, into out: UnsafeMutablePointer<Float>, descending: Bool = false) {
-        if let bias = biasIH[layer] { out.update(from: bias.data + rows.lowerBound, count: rows.count) } else { out.update(repeating: 0, count: rows.count) }
-        if kind == .lstm, let bias = biasHH[layer] { accumulate(bias.data + rows.lowerBound, into: out, count: rows.count) }
+        fillRows(out, rows: 1, columns: rows.count, a: biasIH[layer].map { UnsafePointer($0.data + rows.lowerBound) },
+                 b: kind == .lstm ? biasHH[layer].map { UnsafePointer($0.data + rows.lowerBound) } : nil)
         let width = layer == 0 ? inputSize : hiddenSize
         rowDots(weightIH[layer].data, ld: width, k: width, x: x, rows: rows, into: out, accumulate: true, descending: descending)
     }
@@ -167,16 +167,3 @@ public final class RecurrentStepper {
     }
 }
 
-/// `rowDots` over `rows`, in blocks of 32 rows from the last block to the first when `descending`.
-/// Alternating the order from one step to the next keeps the most recently read weights (still in
-/// cache) first, when a core's share of the weights is a little larger than its cache.
-func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, x: UnsafePointer<Float>, rows: Range<Int>,
-             into y: UnsafeMutablePointer<Float>, accumulate: Bool = false, descending: Bool) {
-    guard descending else { return rowDots(w, ld: ld, k: k, x: x, rows: rows, into: y, accumulate: accumulate) }
-    var upper = rows.upperBound
-    while upper > rows.lowerBound {
-        let lower = max(rows.lowerBound, upper - 32)
-        rowDots(w, ld: ld, k: k, x: x, rows: lower..<upper, into: y + (lower - rows.lowerBound), accumulate: accumulate)
-        upper = lower
-    }
-}
