@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Kernels
 import Synchronization
 
 /// The round trip of a cache line between two threads: the calling thread stores a number, a
@@ -24,6 +25,24 @@ func benchmarkCoreLatency(_ report: Report) {
     }
     let nanoseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(rounds)
     report.add("core_to_core_round_trip", "nanoseconds", nanoseconds, "ns")
+    benchmarkTeamRun(report)
+}
+
+/// The cost of handing the second part of a two-part job of no work to a `SpinTeam` helper and
+/// waiting for it: the fixed
+/// price of each parallel run of a batch-1 step.
+private func benchmarkTeamRun(_ report: Report) {
+    let runs = 200_000
+    let started = PingPong()
+    let start = DispatchTime.now().uptimeNanoseconds
+    for i in 1...runs {
+        // Part 0 waits until a helper has begun part 1, so the run always crosses to another core.
+        SpinTeam.shared.run(parts: 2, callerTakesPartZero: true) { part in
+            if part == 1 { started.back.store(i, ordering: .releasing) } else { while started.back.load(ordering: .acquiring) != i {} }
+        }
+    }
+    let nanoseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(runs)
+    report.add("spin_team_run_2_parts", "nanoseconds", nanoseconds, "ns")
 }
 
 /// Two counters on separate cache lines.

@@ -15,9 +15,11 @@ public final class RecurrentStepper {
     public let layerCount: Int, hiddenSize: Int, inputSize: Int
     let weightIH: [Tensor], weightHH: [Tensor], biasIH: [Tensor?], biasHH: [Tensor?]
     var hidden: [Buffer]
-    let cell: [Buffer], nextHidden: Buffer, gates: Buffer, hiddenGates: Buffer
-    /// Per layer, the hidden part of the next step's gates (`generate` computes them ahead).
-    let hiddenParts: [Buffer]
+    let cell: [Buffer], nextHidden: Buffer
+    /// The first layer's input gates for `step(input:)`, written by the calling thread alone.
+    let inputGates: Buffer
+    /// Each part's gate rows, in allocations of their own (see `PartScratch`); grown on demand.
+    var scratch: [PartScratch] = []
     /// `generate`: the first layer's next state, written by every worker for its units while the
     /// others may still read the current one; it then trades places with `hidden[0]`.
     var spareFirstHidden: Buffer
@@ -53,9 +55,7 @@ public final class RecurrentStepper {
         self.hidden = (0..<cells.count).map { _ in Buffer(count: hidden) }
         cell = (0..<cells.count).map { _ in Buffer(count: kind == .lstm ? hidden : 0) }
         nextHidden = Buffer(count: hidden)
-        self.gates = Buffer(count: gates * hidden)
-        hiddenGates = Buffer(count: gates * hidden)
-        hiddenParts = (0..<cells.count).map { _ in Buffer(count: gates * hidden) }
+        inputGates = Buffer(count: gates * hidden)
         spareFirstHidden = Buffer(count: hidden)
         // The split runs on a spinning team (`SpinTeam`), which hands over in well under a
         // microsecond, so layers from 128 units are worth splitting.
@@ -93,8 +93,8 @@ public final class RecurrentStepper {
     /// One step from an input vector `x` (`inputSize` floats). Returns the top hidden state.
     @discardableResult
     public func step(input x: UnsafePointer<Float>) -> UnsafePointer<Float> {
-        writeInputGates(x: x, into: gates.pointer)
-        return advance(firstLayerGates: UnsafePointer(gates.pointer))
+        writeInputGates(x: x, into: inputGates.pointer)
+        return advance(firstLayerGates: UnsafePointer(inputGates.pointer))
     }
 
     /// The first layer's input gates for input `x`: `W_ih x + b_ih` (+ `b_hh` for an LSTM).
@@ -110,25 +110,27 @@ public final class RecurrentStepper {
 
     private func advance(firstLayerGates: UnsafePointer<Float>) -> UnsafePointer<Float> {
         let H = hiddenSize, G = gateCount, workers = workers
+        reserveScratch(parts: workers)
         for layer in 0..<layerCount {
-            let gi = gates.pointer, gh = hiddenGates.pointer
             SpinTeam.shared.run(parts: workers) { w in
-                let units = workerRange(w, of: workers, total: H)
+                let units = workerRange(w, of: workers, total: H), own = scratch[w]
+                let gi = own.inputGates.pointer, gh = own.hiddenParts[layer].pointer
                 for q in 0..<G {
                     let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)
                     // Input part: precomputed for the first layer, W_ih h_below + biases above.
-                    if layer > 0 {
-                        inputPart(layer: layer, x: hidden[layer - 1].pointer, rows: rows, into: gi + rows.lowerBound)
-                    } else {
-                        (gi + rows.lowerBound).update(from: firstLayerGates + rows.lowerBound, count: rows.count)
-                    }
+                    if layer > 0 { inputPart(layer: layer, x: hidden[layer - 1].pointer, rows: rows, into: gi + rows.lowerBound) }
                     hiddenPart(layer: layer, rows: rows, into: gh + rows.lowerBound)
                 }
-                updateUnits(layer: layer, units: units, inputGates: gi, hiddenGates: gh)
+                updateUnits(layer: layer, units: units, inputGates: layer > 0 ? UnsafePointer(gi) : firstLayerGates, hiddenGates: gh)
             }
             hidden[layer].pointer.update(from: nextHidden.pointer, count: H)
         }
         return output
+    }
+
+    /// Makes sure there is scratch for `parts` parts (allocating only when there is too little).
+    func reserveScratch(parts: Int) {
+        while scratch.count < parts { scratch.append(PartScratch(gates: gateCount * hiddenSize, layers: layerCount)) }
     }
 
     /// Rows `rows` of layer `layer`'s input part, `W_ih x + b_ih` (+ `b_hh` for an LSTM, which adds
@@ -167,3 +169,19 @@ public final class RecurrentStepper {
     }
 }
 
+
+/// One part's gate rows of a step: the input part `[G * H]` and, per layer, the hidden part
+/// `[G * H]`, of which the part writes and reads only the rows of its own units. Each is an
+/// allocation of its own with 128 bytes to spare, so no pair of cache lines (what the hardware
+/// prefetcher fetches together) is written by two cores. Gate rows of several cores in one
+/// buffer cost about 40% of a batch-1 GRU step when the two cores are far apart: every step
+/// moved the lines at the borders between their caches.
+final class PartScratch {
+    let inputGates: Buffer
+    let hiddenParts: [Buffer]
+
+    init(gates: Int, layers: Int) {
+        inputGates = Buffer(count: gates + 32)
+        hiddenParts = (0..<layers).map { _ in Buffer(count: gates + 32) }
+    }
+}

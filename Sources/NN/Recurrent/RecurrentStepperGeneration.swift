@@ -19,6 +19,7 @@ extension RecurrentStepper {
                          next: (UnsafePointer<Float>) -> UnsafePointer<Float>?) {
         let hiddenShares = unitShares(callerRowsAhead: readOutRows, rowsPerUnit: layerCount * gateCount)
         let updateShares = unitShares(callerRowsAhead: 0, rowsPerUnit: gateCount)
+        reserveScratch(parts: max(hiddenShares.count, updateShares.count))
         withoutActuallyEscaping(next) { next in
             var readOut: ((UnsafePointer<Float>) -> UnsafePointer<Float>?)?
             while advanceFirstLayer(shares: hiddenShares, input: first, readOut: readOut) {
@@ -44,7 +45,7 @@ extension RecurrentStepper {
         return (0..<parts).map { bounds[$0]..<bounds[$0 + 1] }
     }
 
-    /// The hidden products of every layer (`hiddenParts[k] = W_hh h_k`, + `b_hh` for a GRU) and
+    /// The hidden products of every layer (each part's `hiddenParts[k] = W_hh h_k`, + `b_hh` for a GRU) and
     /// the first layer's update, each worker over the units of its share. Worker 0, the calling
     /// thread, first finds the input: `readOut(top state)`, or `input` when `readOut` is nil; the
     /// others update their units once it is published. Returns false, with no state changed, when
@@ -58,7 +59,7 @@ extension RecurrentStepper {
                 readOutInput = readOut.map { $0(top) } ?? input
                 readOutStep.store(step, ordering: .releasing)
             }
-            let units = shares[part], descending = step & 1 == 1
+            let units = shares[part], hiddenParts = scratch[part].hiddenParts, descending = step & 1 == 1
             for i in 0..<layerCount {
                 let layer = descending ? layerCount - 1 - i : i
                 for j in 0..<G {
@@ -83,15 +84,15 @@ extension RecurrentStepper {
     /// with the precomputed hidden part. The state is updated in place: its hidden product is
     /// already made, so no other worker reads it in this run.
     private func advanceUpperLayer(_ layer: Int, shares: [Range<Int>]) {
-        let H = hiddenSize, G = gateCount, gi = gates.pointer, descending = readOutStep.load(ordering: .relaxed) & 1 == 1
+        let H = hiddenSize, G = gateCount, descending = readOutStep.load(ordering: .relaxed) & 1 == 1
         SpinTeam.shared.run(parts: shares.count, callerTakesPartZero: true) { part in
-            let units = shares[part]
+            let units = shares[part], own = scratch[part], gi = own.inputGates.pointer
             for j in 0..<G {
                 let q = descending ? G - 1 - j : j
                 let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)
                 inputPart(layer: layer, x: hidden[layer - 1].pointer, rows: rows, into: gi + rows.lowerBound, descending: descending)
             }
-            updateUnits(layer: layer, units: units, inputGates: gi, hiddenGates: hiddenParts[layer].pointer, into: hidden[layer].pointer)
+            updateUnits(layer: layer, units: units, inputGates: gi, hiddenGates: own.hiddenParts[layer].pointer, into: hidden[layer].pointer)
         }
     }
 }
