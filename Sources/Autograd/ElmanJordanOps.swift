@@ -22,6 +22,7 @@ public func elmanSequence(
     hs.pointer.update(from: h0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
     forEachRowBlock(B) { rows in
+        let recurrent = recurrent.packedCopy()
         let r0 = rows.lowerBound, n = rows.count
         for s in 0..<T {
             let next = hs.pointer + (s + 1) * BH + r0 * H
@@ -44,6 +45,7 @@ public func elmanSequence(
         let gradPre = Buffer(count: T * BH)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
         forEachRowBlock(B) { rows in
+            let recurrentBack = recurrentBack.packedCopy()
             let r0 = rows.lowerBound, n = rows.count
             for s in stride(from: T - 1, through: 0, by: -1) {
                 mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)
@@ -89,6 +91,7 @@ public func jordanSequence(
     let feedback = RecurrentProduct(weightYH, transposed: true, steps: T), readout = RecurrentProduct(weightHY, transposed: true, steps: T)
     let outputBias = biasY.map { SharedPointer(UnsafePointer($0.data)) }
     forEachRowBlock(B) { rows in
+        let feedback = feedback.packedCopy(), readout = readout.packedCopy()
         let r0 = rows.lowerBound, n = rows.count
         for s in 0..<T {
             let h = hidden.pointer + s * BH + r0 * H, y = ys.pointer + (s + 1) * BO + r0 * O
@@ -114,6 +117,7 @@ public func jordanSequence(
         let gradOutPre = Buffer(count: T * BO), gradPre = Buffer(count: T * BH)
         let readoutBack = RecurrentProduct(weightHY, transposed: false, steps: T), feedbackBack = RecurrentProduct(weightYH, transposed: false, steps: T)
         forEachRowBlock(B) { rows in
+            let readoutBack = readoutBack.packedCopy(), feedbackBack = feedbackBack.packedCopy()
             let r0 = rows.lowerBound, n = rows.count
             for s in stride(from: T - 1, through: 0, by: -1) {
                 mask.addOutputGradient(s, rows: rows, carry: dy.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: O)

@@ -25,6 +25,7 @@ public func gruSequence(
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
     let hiddenBias = biasHH.map { SharedPointer(UnsafePointer($0.data)) }
     forEachRowBlock(B) { rows in
+        let recurrent = recurrent.packedCopy()
         let r0 = rows.lowerBound, n = rows.count
         for s in 0..<T {
             let gh = hiddenGates.pointer + s * B * G + r0 * G
@@ -51,6 +52,7 @@ public func gruSequence(
         let gradInputGates = gateBuffer(T * B * G), gradHiddenGates = gateBuffer(T * B * G)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
         forEachRowBlock(B) { rows in
+            let recurrentBack = recurrentBack.packedCopy()
             let r0 = rows.lowerBound, n = rows.count
             for s in stride(from: T - 1, through: 0, by: -1) {
                 mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)

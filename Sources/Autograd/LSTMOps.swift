@@ -30,6 +30,7 @@ public func lstmSequence(
     cs.pointer.update(from: c0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
     forEachRowBlock(B) { rows in
+        let recurrent = recurrent.packedCopy()
         let r0 = rows.lowerBound, n = rows.count
         for s in 0..<T {
             let g = gates.pointer + s * B * G + r0 * G
@@ -58,6 +59,7 @@ public func lstmSequence(
         let gradGates = mask.lengths == nil ? Buffer(uninitializedCount: T * B * G) : Buffer(count: T * B * G)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
         forEachRowBlock(B) { rows in
+            let recurrentBack = recurrentBack.packedCopy()
             let r0 = rows.lowerBound, n = rows.count
             for s in stride(from: T - 1, through: 0, by: -1) {
                 mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)

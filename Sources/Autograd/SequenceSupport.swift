@@ -56,12 +56,16 @@ struct SequenceMask: Sendable {
     }
 
     /// `out[s] = states[s]` for active rows, 0 for inactive ones, over all steps (`[T, B, width]`).
+    /// Each core copies the rows of its own block (`forEachRowBlock`), the rows it wrote.
     func copyOutputs(from states: UnsafePointer<Float>, to out: UnsafeMutablePointer<Float>, width: Int) {
-        out.update(from: states, count: steps * batch * width)
-        guard lengths != nil else { return }
-        for s in 0..<steps {
-            for b in 0..<batch where !isActive(b, s) {
-                (out + (s * batch + b) * width).update(repeating: 0, count: width)
+        let source = SharedPointer(states), target = SharedPointer(out), mask = self
+        forEachRowBlock(batch) { rows in
+            for s in 0..<mask.steps {
+                let first = (s * mask.batch + rows.lowerBound) * width
+                (target.pointer + first).update(from: source.pointer + first, count: rows.count * width)
+                for b in rows where !mask.isActive(b, s) {
+                    (target.pointer + (s * mask.batch + b) * width).update(repeating: 0, count: width)
+                }
             }
         }
     }
@@ -107,24 +111,35 @@ func forEachRowBlock(_ batch: Int, _ body: @Sendable (Range<Int>) -> Void) {
 
 /// The step product of a recurrent weight `W [rows, columns]`: `C += A W^T` (`transposed`, the
 /// forward `h W_hh^T`) or `C += A W` (the backward `dGates W_hh`). Over a sequence of several
-/// steps the weight is packed once and `packedProduct` runs near the FMA peak; for one or two
-/// steps (sampling) packing costs more than it saves and the plain BLAS product is used.
+/// steps the weight is packed once and `packedProduct` runs near the FMA peak; for one to three
+/// steps packing costs more than it saves and the plain BLAS product is used.
+///
+/// Made on the calling thread without packing; each row block then calls `packedCopy()` on its
+/// own core, so the packed weight is written and read by one core alone (a copy shared between
+/// cores far apart slowed every product that read it).
 struct RecurrentProduct: @unchecked Sendable {
-    let k: Int, n: Int
+    let k: Int, n: Int, steps: Int
     let packed: Buffer?
     let weight: UnsafePointer<Float>, ld: Int, transposed: Bool
 
     init(_ w: Tensor, transposed: Bool, steps: Int) {
         let rows = w.shape[0], columns = w.shape[1]
         (k, n) = transposed ? (columns, rows) : (rows, columns)
-        weight = UnsafePointer(w.data); ld = columns; self.transposed = transposed
-        if steps >= 4 {
-            let buffer = Buffer(count: packedCount(k: k, n: n))
-            packRightHandSide(w.data, k: k, n: n, ld: columns, transposed: transposed, into: buffer.pointer)
-            packed = buffer
-        } else {
-            packed = nil
-        }
+        weight = UnsafePointer(w.data); ld = columns; self.transposed = transposed; self.steps = steps
+        packed = nil
+    }
+
+    private init(_ other: RecurrentProduct, packed: Buffer) {
+        (k, n, steps, weight, ld, transposed) = (other.k, other.n, other.steps, other.weight, other.ld, other.transposed)
+        self.packed = packed
+    }
+
+    /// This product with the weight packed by the calling core (over 4 steps or more).
+    func packedCopy() -> RecurrentProduct {
+        guard steps >= 4, packed == nil else { return self }
+        let buffer = Buffer(count: packedCount(k: k, n: n))
+        packRightHandSide(weight, k: k, n: n, ld: ld, transposed: transposed, into: buffer.pointer)
+        return RecurrentProduct(self, packed: buffer)
     }
 
     /// `C[m, n] += A[m, k] * op(W)` (rows of A and C with strides `lda`, `ldc`), on the calling core.
@@ -180,18 +195,45 @@ func expectShape(_ t: Tensor?, _ shape: [Int], _ name: String, _ op: String) {
     precondition(t.shape == shape, "\(op): \(name) must be \(shape), not \(t.shape)")
 }
 
-/// The input projection of a whole sequence in one product: rows `[T*B, G] = x W^T + a + b`
-/// (from tokens: the table `E W^T + a + b` and one row of it per step and row).
+/// The input projection of a whole sequence: rows `[T*B, G] = x W^T + a + b` (from tokens: the
+/// table `E W^T + a + b` and one row of it per step and row).
+///
+/// With several row blocks (`forEachRowBlock`), each core projects the rows of its own block at
+/// every step (the packed weight stays in its cache), so the recurrence that follows finds them
+/// in its own cache; one product over all T*B rows would leave half of them on the other core.
 func projectInputs(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB: Tensor?, into out: UnsafeMutablePointer<Float>) {
-    let x = input.tensor, inputs = input.features, g = weight.shape[0]
-    let rows = input.tokens == nil ? input.steps * input.batch : x.shape[0]
-    let table = input.tokens == nil ? nil : Buffer(uninitializedCount: rows * g)
-    let target = table?.pointer ?? out
-    fillRows(target, rows: rows, columns: g, a: biasA?.data, b: biasB?.data)
-    gemm(transposeA: false, transposeB: true, m: rows, n: g, k: inputs,
-         a: x.data, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: target, ldc: g)
-    if let tokens = input.tokens, let table {
-        for (r, id) in tokens.enumerated() { (out + r * g).update(from: table.pointer + Int(id) * g, count: g) }
+    let x = input.tensor, inputs = input.features, g = weight.shape[0], steps = input.steps, batch = input.batch
+    let biases = (a: biasA.map { SharedPointer(UnsafePointer($0.data)) }, b: biasB.map { SharedPointer(UnsafePointer($0.data)) })
+    let target = SharedPointer(out)
+    if let tokens = input.tokens {
+        let rows = x.shape[0], table = Buffer(uninitializedCount: rows * g)
+        fillRows(table.pointer, rows: rows, columns: g, a: biasA?.data, b: biasB?.data)
+        gemm(transposeA: false, transposeB: true, m: rows, n: g, k: inputs,
+             a: x.data, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: table.pointer, ldc: g)
+        let source = SharedPointer(UnsafePointer(table.pointer))
+        forEachRowBlock(batch) { block in
+            for s in 0..<steps {
+                for b in block {
+                    let r = s * batch + b
+                    (target.pointer + r * g).update(from: source.pointer + Int(tokens[r]) * g, count: g)
+                }
+            }
+        }
+        withExtendedLifetime(table) {}
+    } else if recurrentRowBlocks(batch) > 1 {
+        let xs = SharedPointer(UnsafePointer(x.data)), weights = RecurrentProduct(weight, transposed: true, steps: steps)
+        forEachRowBlock(batch) { block in
+            let product = weights.packedCopy()
+            for s in 0..<steps {
+                let first = s * batch + block.lowerBound, c = target.pointer + first * g
+                fillRows(c, rows: block.count, columns: g, a: biases.a?.pointer, b: biases.b?.pointer)
+                product.accumulate(m: block.count, a: xs.pointer + first * inputs, lda: inputs, c: c, ldc: g)
+            }
+        }
+    } else {
+        fillRows(out, rows: steps * batch, columns: g, a: biasA?.data, b: biasB?.data)
+        gemm(transposeA: false, transposeB: true, m: steps * batch, n: g, k: inputs,
+             a: x.data, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: out, ldc: g)
     }
 }
 

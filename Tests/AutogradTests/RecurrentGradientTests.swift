@@ -125,30 +125,41 @@ final class RecurrentGradientTests: XCTestCase {
 /// row gives alone; the fast element-wise functions match the libm ones.
 final class RecurrentBatchSplitTests: XCTestCase {
     func testRowBlocksMatchSingleRows() {
+        checkRowBlocks("lstm", gates: 4) { x, w, u, b, lengths in
+            let zeros = Tensor(zeros: [x.shape[1], 5])
+            return lstmSequence(x, h0: zeros, c0: zeros, weightIH: w, weightHH: u, biasIH: b, biasHH: nil, lengths: lengths).output
+        }
+        checkRowBlocks("gru", gates: 3) { x, w, u, b, lengths in
+            gruSequence(x, h0: Tensor(zeros: [x.shape[1], 5]), weightIH: w, weightHH: u, biasIH: b, biasHH: nil, lengths: lengths).output
+        }
+    }
+
+    /// A batch of 16 rows (two row blocks, input products made per block) against each row alone
+    /// (one block, one product over all steps): outputs and the `weight_hh` gradient.
+    private func checkRowBlocks(_ name: String, gates: Int,
+                                _ run: (_ x: Tensor, _ w: Tensor, _ u: Tensor, _ b: Tensor, _ lengths: [Int]) -> Tensor) {
         let T = 6, B = 16, I = 3, H = 5
-        let x = random([T, B, I], 40), w = random([4 * H, I], 41), u = random([4 * H, H], 42), b = random([4 * H], 43)
+        let x = random([T, B, I], 40), w = random([gates * H, I], 41), u = random([gates * H, H], 42), b = random([gates * H], 43)
         for t in [x, w, u, b] { t.setRequiresGrad(true) }
         let lengths = (0..<B).map { 1 + $0 % T }
-        let all = lstmSequence(x, h0: Tensor(zeros: [B, H]), c0: Tensor(zeros: [B, H]), weightIH: w, weightHH: u, biasIH: b, biasHH: nil, lengths: lengths)
-        let upstream = (0..<all.output.count).map { Float(($0 * 7) % 13) / 13 - 0.5 }
-        all.output.backward(gradient: upstream)
+        let all = run(x, w, u, b, lengths)
+        let upstream = (0..<all.count).map { Float(($0 * 7) % 13) / 13 - 0.5 }
+        all.backward(gradient: upstream)
         let batchGradient = u.gradValues!
         var rowGradientSum = [Float](repeating: 0, count: u.count)
         for row in 0..<B {
             u.zeroGrad()
-            let xr = x.detached().slice(axis: 1, row..<(row + 1))
-            let one = lstmSequence(xr, h0: Tensor(zeros: [1, H]), c0: Tensor(zeros: [1, H]), weightIH: w, weightHH: u, biasIH: b, biasHH: nil,
-                                   lengths: [lengths[row]])
-            let expected = one.output.values
+            let one = run(x.detached().slice(axis: 1, row..<(row + 1)), w, u, b, [lengths[row]])
+            let expected = one.values
             for s in 0..<T {
                 for j in 0..<H {
-                    XCTAssertEqual(all.output.values[(s * B + row) * H + j], expected[s * H + j], accuracy: 1e-5, "row \(row) step \(s)")
+                    XCTAssertEqual(all.values[(s * B + row) * H + j], expected[s * H + j], accuracy: 1e-5, "\(name): row \(row) step \(s)")
                 }
             }
-            one.output.backward(gradient: (0..<T * H).map { upstream[((($0 / H) * B) + row) * H + $0 % H] })
+            one.backward(gradient: (0..<T * H).map { upstream[((($0 / H) * B) + row) * H + $0 % H] })
             for i in 0..<u.count { rowGradientSum[i] += u.gradValues![i] }
         }
-        for i in 0..<u.count { XCTAssertEqual(batchGradient[i], rowGradientSum[i], accuracy: 1e-4, "weight_hh gradient \(i)") }
+        for i in 0..<u.count { XCTAssertEqual(batchGradient[i], rowGradientSum[i], accuracy: 1e-4, "\(name): weight_hh gradient \(i)") }
     }
 
     func testFastMathMatchesLibm() {

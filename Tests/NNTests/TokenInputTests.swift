@@ -3,10 +3,19 @@ import XCTest
 
 /// A recurrent stack reading token ids through an embedding table (`callAsFunction(tokens:...)`)
 /// gives the outputs, final states and gradients (embedding table and every weight) of the same
-/// stack run on the looked-up rows, for every cell, stacked, both directions, with lengths.
+/// stack run on the looked-up rows, for every cell, stacked, both directions, with lengths; for a
+/// small batch (one row block) and one of 16 rows (two row blocks, each core projecting its rows).
 final class TokenInputTests: XCTestCase {
     func testTokensThroughTheTableMatchLookedUpRows() {
-        let steps = 4, batch = 3, vocabulary = 7, lengths = [4, 2, 3]
+        checkTokensMatchLookedUpRows(steps: 4, batch: 3, lengths: [4, 2, 3])
+    }
+
+    func testTokensThroughTheTableMatchLookedUpRowsInRowBlocks() {
+        checkTokensMatchLookedUpRows(steps: 5, batch: 16, lengths: (0..<16).map { 1 + $0 % 5 })
+    }
+
+    private func checkTokensMatchLookedUpRows(steps: Int, batch: Int, lengths: [Int]) {
+        let vocabulary = 7
         var g = SeededGenerator(seed: 5)
         let tokens = (0..<(steps * batch)).map { _ in Int32(g.next() % UInt64(vocabulary)) }
         let lstm = LSTM(inputSize: 5, hiddenSize: 6, layers: 2, bidirectional: true, generator: &g)
