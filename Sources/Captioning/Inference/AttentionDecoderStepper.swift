@@ -33,11 +33,9 @@ public final class AttentionDecoderStepper {
     /// `[U; W_f; W_hh] h + bias` of the current state, rows `[rows, A + D + 4H]` (kept up to date
     /// at the end of every step, so a step starts with attention).
     private var hiddenOut = Buffer(count: 0), spareOut = Buffer(count: 0)
-    private var alphas = Buffer(count: 0), gated = Buffer(count: 0)
-    /// Per team part and row: the largest score of its locations, the sum of their exponentials,
-    /// and their exponential-weighted feature sum (`[parts, rows, D]`).
-    private var partialMax = Buffer(count: 0), partialSum = Buffer(count: 0), partialContext = Buffer(count: 0)
-    private var gates = Buffer(count: 0), logits = Buffer(count: 0), logProbabilities = Buffer(count: 0)
+    private var alphas = Buffer(count: 0), gated = Buffer(count: 0), logProbabilities = Buffer(count: 0)
+    /// What each team part writes during a step, apart from the other parts (`DecoderPartScratch`).
+    private var scratch: [DecoderPartScratch] = []
     private var capacity = 0
 
     /// Rows of the combined hidden-state product: `A + D + 4H`.
@@ -91,7 +89,10 @@ public final class AttentionDecoderStepper {
                  b: encoderAttention.weight.data, ldb: d, c: projected.pointer + range.lowerBound * a, ldc: a, threads: 1)
         }
         ensureCapacity(images)
-        if alphas.count < capacity * l { alphas = Buffer(count: capacity * l) }
+        if alphas.count < capacity * l {
+            alphas = Buffer(count: capacity * l)
+            reserveScratch()
+        }
         rows = images
         rowImage = Array(0..<images)
         if zeroInitialState {
@@ -154,17 +155,16 @@ public final class AttentionDecoderStepper {
         // 1. Attention over each part's locations: scores, their exponentials shifted by the
         //    part's largest score, and the weighted feature sum (a softmax in pieces).
         team.run(parts: parts) { part in
-            let range = workerRange(part, of: parts, total: l)
+            let range = workerRange(part, of: parts, total: l), own = scratch[part]
             for r in 0..<n {
-                let image = rowImage[r], scores = alphas.pointer + r * l + range.lowerBound
-                let slot = part * n + r
+                let image = rowImage[r], scores = own.scores.pointer + r * l + range.lowerBound
                 additiveAttentionForward(projected: projected.pointer + (image * l + range.lowerBound) * a, query: hiddenOut.pointer + r * hiddenRows,
                                          weight: attention.fullAttention.weight.data, bias: fullBias, batch: 1, locations: range.count,
                                          width: a, relu: relu, activated: nil, scores: scores)
                 let (largest, sum) = shiftedExponentials(scores, count: range.count, into: scores)
-                partialMax.pointer[slot] = largest; partialSum.pointer[slot] = sum
+                own.maxima.pointer[r] = largest; own.sums.pointer[r] = sum
                 attentionContextForward(alpha: scores, features: features.pointer + (image * l + range.lowerBound) * d, batch: 1,
-                                        locations: range.count, width: d, context: partialContext.pointer + slot * d)
+                                        locations: range.count, width: d, context: own.context.pointer + r * d)
             }
         }
         // Combine the pieces: alpha = e^(s - M) / S, z = sigmoid(f) * sum_l alpha_l a_l.
@@ -175,17 +175,17 @@ public final class AttentionDecoderStepper {
             for part in 0..<parts {
                 let range = workerRange(part, of: parts, total: l)
                 if range.isEmpty { continue }
-                let scale = Foundation.exp(partialMax.pointer[part * n + r] - largest) / total
-                let alpha = alphas.pointer + r * l
-                for i in range { alpha[i] *= scale }
-                let piece = partialContext.pointer + (part * n + r) * d
+                let own = scratch[part], scale = Foundation.exp(own.maxima.pointer[r] - largest) / total
+                let alpha = alphas.pointer + r * l, scores = own.scores.pointer + r * l
+                for i in range { alpha[i] = scores[i] * scale }
+                let piece = own.context.pointer + r * d
                 for j in 0..<d { z[j] += scale * piece[j] }
             }
             gateContext(z, gate: hiddenOut.pointer + r * hiddenRows + a, count: d)
         }
         // 2. gates = T[y] + g_h + W_ih[:, E:] z and the LSTM update, the hidden units split.
         team.run(parts: parts) { part in
-            let units = blockRange(part, of: parts, total: hs)
+            let units = blockRange(part, of: parts, total: hs), gates = scratch[part].gates
             if units.isEmpty { return }
             for q in 0..<4 {
                 let rowsOfGate = (q * hs + units.lowerBound)..<(q * hs + units.upperBound)
@@ -204,7 +204,7 @@ public final class AttentionDecoderStepper {
         // 3. logits = fc h with each block's largest logit and sum of exponentials, and the next
         //    step's hidden product; the rows of both split.
         team.run(parts: parts) { part in
-            let range = blockRange(part, of: parts, total: v)
+            let range = blockRange(part, of: parts, total: v), own = scratch[part], logits = own.logits
             for r in 0..<n {
                 let row = logits.pointer + r * v + range.lowerBound
                 if let bias = fc.bias { row.update(from: bias.data + range.lowerBound, count: range.count) } else { row.update(repeating: 0, count: range.count) }
@@ -213,16 +213,18 @@ public final class AttentionDecoderStepper {
                     rows: range, into: logits.pointer + range.lowerBound, yStride: v, accumulate: true)
             for r in 0..<n {
                 let (largest, sum) = shiftedExponentials(logits.pointer + r * v + range.lowerBound, count: range.count, into: nil)
-                partialMax.pointer[part * n + r] = largest; partialSum.pointer[part * n + r] = sum
+                own.maxima.pointer[r] = largest; own.sums.pointer[r] = sum
             }
             self.hiddenProduct(part: part, of: parts)
         }
         // log p = logit - (M + log sum_w S_w e^(m_w - M)).
         for r in 0..<n {
             let (largest, total) = combinedPieces(row: r, parts: parts) { !blockRange($0, of: parts, total: v).isEmpty }
-            let shift = largest + Foundation.log(total)
-            let source = logits.pointer + r * v, target = logProbabilities.pointer + r * v
-            for i in 0..<v { target[i] = source[i] - shift }
+            let shift = largest + Foundation.log(total), target = logProbabilities.pointer + r * v
+            for part in 0..<parts {
+                let source = scratch[part].logits.pointer + r * v
+                for i in blockRange(part, of: parts, total: v) { target[i] = source[i] - shift }
+            }
         }
     }
 
@@ -237,12 +239,12 @@ public final class AttentionDecoderStepper {
     }
 
     /// Row `r`'s pieces of a softmax combined: the largest partial maximum M over the non-empty
-    /// parts and `sum_w S_w e^(m_w - M)` (from `partialMax`, `partialSum`).
+    /// parts and `sum_w S_w e^(m_w - M)` (from each part's `maxima` and `sums`).
     private func combinedPieces(row r: Int, parts: Int, nonEmpty: (Int) -> Bool) -> (largest: Float, total: Float) {
         var largest = -Float.infinity, total: Float = 0
-        for part in 0..<parts where nonEmpty(part) { largest = max(largest, partialMax.pointer[part * rows + r]) }
+        for part in 0..<parts where nonEmpty(part) { largest = max(largest, scratch[part].maxima.pointer[r]) }
         for part in 0..<parts where nonEmpty(part) {
-            total += partialSum.pointer[part * rows + r] * Foundation.exp(partialMax.pointer[part * rows + r] - largest)
+            total += scratch[part].sums.pointer[r] * Foundation.exp(scratch[part].maxima.pointer[r] - largest)
         }
         return (largest, total)
     }
@@ -268,12 +270,17 @@ public final class AttentionDecoderStepper {
         h = grown(h, hs); c = grown(c, hs)
         spareH = Buffer(count: n * hs); spareC = Buffer(count: n * hs)
         hiddenOut = grown(hiddenOut, hiddenRows); spareOut = Buffer(count: n * hiddenRows)
-        let parts = SpinTeam.shared.size
-        partialMax = Buffer(count: parts * n); partialSum = Buffer(count: parts * n); partialContext = Buffer(count: parts * n * featureSize)
         gated = Buffer(count: n * featureSize)
-        gates = Buffer(count: n * 4 * hs)
-        logits = Buffer(count: n * vocabularySize); logProbabilities = Buffer(count: n * vocabularySize)
+        logProbabilities = Buffer(count: n * vocabularySize)
         alphas = Buffer(count: n * locations)
+        reserveScratch()
+    }
+
+    /// Scratch for every team part at the current capacity and number of locations.
+    private func reserveScratch() {
+        scratch = (0..<SpinTeam.shared.size).map { _ in
+            DecoderPartScratch(rows: capacity, locations: locations, featureSize: featureSize, gates: 4 * hiddenSize, vocabulary: vocabularySize)
+        }
     }
 }
 
@@ -315,4 +322,20 @@ private func gateContext(_ z: UnsafeMutablePointer<Float>, gate: UnsafePointer<F
         j += 8
     }
     while j < count { z[j] *= fastSigmoid(gate[j]); j += 1 }
+}
+
+/// One team part's share of a decoding step, each array an allocation of its own with 128 bytes to
+/// spare, so no cache line is written by two cores (lines written by two cores moved between
+/// their caches every step and slowed both, the more the farther apart the cores are). Per row:
+/// the scores of the part's locations (at their places in `[L]`), their largest value, the sum of
+/// their exponentials and their weighted feature sum (`[D]`), the part's gate rows (`[4H]`) and its
+/// logits (at their places in `[V]`).
+private final class DecoderPartScratch {
+    let scores: Buffer, maxima: Buffer, sums: Buffer, context: Buffer, gates: Buffer, logits: Buffer
+
+    init(rows: Int, locations: Int, featureSize: Int, gates gateCount: Int, vocabulary: Int) {
+        func padded(_ count: Int) -> Buffer { Buffer(count: count + 32) }
+        scores = padded(rows * locations); maxima = padded(rows); sums = padded(rows)
+        context = padded(rows * featureSize); gates = padded(rows * gateCount); logits = padded(rows * vocabulary)
+    }
 }
