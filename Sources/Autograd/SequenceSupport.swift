@@ -142,16 +142,23 @@ struct RecurrentProduct: @unchecked Sendable {
         return RecurrentProduct(self, packed: buffer)
     }
 
-    /// `C[m, n] += A[m, k] * op(W)` (rows of A and C with strides `lda`, `ldc`), on the calling core.
-    func accumulate(m: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    /// `C[m, n] += A[m, k] * op(W)` (rows of A and C with strides `lda`, `ldc`), on the calling core;
+    /// with `columns` (starting on a multiple of 16), only those columns of C.
+    func accumulate(m: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Range<Int>? = nil) {
+        let columns = columns ?? 0..<n, low = columns.lowerBound
+        precondition(low % 16 == 0 && columns.upperBound <= n, "a band of product columns starts on a multiple of 16 within \(n)")
         if let packed {
-            packedProduct(m: m, n: n, k: k, a: a, lda: lda, packed: packed.pointer, c: c, ldc: ldc)
+            packedProduct(m: m, n: columns.count, k: k, a: a, lda: lda, packed: packed.pointer + low * k, c: c + low, ldc: ldc)
         } else {
-            gemm(transposeA: false, transposeB: transposed, m: m, n: n, k: k, a: a, lda: lda, b: weight, ldb: ld,
-                 beta: 1, c: c, ldc: ldc, threads: 1)
+            gemm(transposeA: false, transposeB: transposed, m: m, n: columns.count, k: k, a: a, lda: lda,
+                 b: transposed ? weight + low * ld : weight + low, ldb: ld, beta: 1, c: c + low, ldc: ldc, threads: 1)
         }
     }
 }
+
+/// Columns of an input projection made over all steps before the next (a multiple of 16): 256
+/// columns of a 256-wide input are 256 KB of packed weight, which stay in the core's cache.
+let projectionBandColumns = 256
 
 /// `[T, B, F]` sizes of a time-major sequence.
 func sequenceShape(_ x: Tensor, _ op: String) -> (steps: Int, batch: Int, features: Int) {
@@ -225,9 +232,17 @@ func projectInputs(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB
         forEachRowBlock(batch) { block in
             let product = weights.packedCopy()
             for s in 0..<steps {
-                let first = s * batch + block.lowerBound, c = target.pointer + first * g
-                fillRows(c, rows: block.count, columns: g, a: biases.a?.pointer, b: biases.b?.pointer)
-                product.accumulate(m: block.count, a: xs.pointer + first * inputs, lda: inputs, c: c, ldc: g)
+                fillRows(target.pointer + (s * batch + block.lowerBound) * g, rows: block.count, columns: g, a: biases.a?.pointer, b: biases.b?.pointer)
+            }
+            // A band of columns at a time over all steps: its share of the weight is read from memory once.
+            var low = 0
+            while low < g {
+                let columns = low..<min(g, low + projectionBandColumns)
+                for s in 0..<steps {
+                    let first = s * batch + block.lowerBound
+                    product.accumulate(m: block.count, a: xs.pointer + first * inputs, lda: inputs, c: target.pointer + first * g, ldc: g, columns: columns)
+                }
+                low = columns.upperBound
             }
         }
     } else {

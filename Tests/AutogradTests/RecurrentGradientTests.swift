@@ -126,19 +126,20 @@ final class RecurrentGradientTests: XCTestCase {
 final class RecurrentBatchSplitTests: XCTestCase {
     func testRowBlocksMatchSingleRows() {
         checkRowBlocks("lstm", gates: 4) { x, w, u, b, lengths in
-            let zeros = Tensor(zeros: [x.shape[1], 5])
+            let zeros = Tensor(zeros: [x.shape[1], u.shape[1]])
             return lstmSequence(x, h0: zeros, c0: zeros, weightIH: w, weightHH: u, biasIH: b, biasHH: nil, lengths: lengths).output
         }
         checkRowBlocks("gru", gates: 3) { x, w, u, b, lengths in
-            gruSequence(x, h0: Tensor(zeros: [x.shape[1], 5]), weightIH: w, weightHH: u, biasIH: b, biasHH: nil, lengths: lengths).output
+            gruSequence(x, h0: Tensor(zeros: [x.shape[1], u.shape[1]]), weightIH: w, weightHH: u, biasIH: b, biasHH: nil, lengths: lengths).output
         }
     }
 
-    /// A batch of 16 rows (two row blocks, input products made per block) against each row alone
-    /// (one block, one product over all steps): outputs and the `weight_hh` gradient.
+    /// A batch of 16 rows (two row blocks, input products made per block, in two bands of gate
+    /// columns) against each row alone (one block, one product over all steps): outputs and the
+    /// `weight_hh` gradient.
     private func checkRowBlocks(_ name: String, gates: Int,
                                 _ run: (_ x: Tensor, _ w: Tensor, _ u: Tensor, _ b: Tensor, _ lengths: [Int]) -> Tensor) {
-        let T = 6, B = 16, I = 3, H = 5
+        let T = 6, B = 16, I = 3, H = 90
         let x = random([T, B, I], 40), w = random([gates * H, I], 41), u = random([gates * H, H], 42), b = random([gates * H], 43)
         for t in [x, w, u, b] { t.setRequiresGrad(true) }
         let lengths = (0..<B).map { 1 + $0 % T }
