@@ -29,7 +29,7 @@ public final class LMSampler {
     var states: StackStates
     var logits: [Float]
     /// Scratch of `choose`, kept so that a draw allocates nothing.
-    private var scaled: [Float], ranked: [Float], weights: [Double]
+    private var scaled: [Float], ranked: [Float], weights: [Float]
 
     public init(model: LanguageModel, vocabulary: LMVocabulary) {
         self.model = model; self.vocabulary = vocabulary
@@ -39,7 +39,7 @@ public final class LMSampler {
         states = model.zeroStates(batch: 1)
         logits = [Float](repeating: 0, count: vocabulary.count)
         scaled = logits; ranked = logits
-        weights = [Double](repeating: 0, count: vocabulary.count)
+        weights = [Float](repeating: 0, count: vocabulary.count)
     }
 
     /// The token generation starts from when there is no prime: a line break (character level) or
@@ -130,13 +130,16 @@ public final class LMSampler {
             let threshold = ranked[options.topK - 1]
             for i in scaled.indices where scaled[i] < threshold { scaled[i] = -.infinity }
         }
-        let m = scaled.max() ?? 0
-        var total: Double = 0
+        // The draw runs on the generation's critical path: single precision and `fastExp` (within
+        // 3e-7 of exp), no libm call per token.
+        var m = -Float.infinity
+        for v in scaled { m = max(m, v) }
+        var total: Float = 0
         for i in scaled.indices {
-            weights[i] = Foundation.exp(Double(scaled[i] - m))
+            weights[i] = fastExp(scaled[i] - m)
             total += weights[i]
         }
-        var u = Double(generator.nextUniform()) * total
+        var u = generator.nextUniform() * total
         for i in weights.indices {
             u -= weights[i]
             if u < 0 { return Int32(i) }
