@@ -29,8 +29,9 @@ public func gruSequence(
         let r0 = rows.lowerBound, n = rows.count
         for s in 0..<T {
             let gh = hiddenGates.pointer + s * B * G + r0 * G
-            fillRows(gh, rows: n, columns: G, a: hiddenBias.map { UnsafePointer($0.pointer) }, b: nil)
-            recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: gh, ldc: G)
+            // The product starts from b_hh (or zeros) instead of reading the gates first.
+            if hiddenBias == nil { fillRows(gh, rows: n, columns: G, a: nil, b: nil) }
+            recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: gh, ldc: G, start: hiddenBias.map { UnsafePointer($0.pointer) })
             gruStepForward(inputGates: inputGates.pointer + s * B * G + r0 * G, hiddenGates: gh, hPrev: hs.pointer + s * BH + r0 * H,
                            h: hs.pointer + (s + 1) * BH + r0 * H, batch: n, hidden: H)
             mask.carryInactive(s, rows: rows, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)

@@ -143,13 +143,17 @@ struct RecurrentProduct: @unchecked Sendable {
     }
 
     /// `C[m, n] += A[m, k] * op(W)` (rows of A and C with strides `lda`, `ldc`), on the calling core;
-    /// with `columns` (starting on a multiple of 16), only those columns of C.
-    func accumulate(m: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Range<Int>? = nil) {
+    /// with `columns` (starting on a multiple of 16), only those columns of C; with `start` (a row
+    /// of n values, such as a bias), `C = start + A op(W)` without reading C first.
+    func accumulate(m: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Range<Int>? = nil,
+                    start: UnsafePointer<Float>? = nil) {
         let columns = columns ?? 0..<n, low = columns.lowerBound
         precondition(low % 16 == 0 && columns.upperBound <= n, "a band of product columns starts on a multiple of 16 within \(n)")
         if let packed {
-            packedProduct(m: m, n: columns.count, k: k, a: a, lda: lda, packed: packed.pointer + low * k, c: c + low, ldc: ldc)
+            packedProduct(m: m, n: columns.count, k: k, a: a, lda: lda, packed: packed.pointer + low * k, c: c + low, ldc: ldc,
+                          start: start.map { $0 + low })
         } else {
+            if let start { for r in 0..<m { (c + r * ldc + low).update(from: start + low, count: columns.count) } }
             gemm(transposeA: false, transposeB: transposed, m: m, n: columns.count, k: k, a: a, lda: lda,
                  b: transposed ? weight + low * ld : weight + low, ldb: ld, beta: 1, c: c + low, ldc: ldc, threads: 1)
         }
@@ -210,7 +214,6 @@ func expectShape(_ t: Tensor?, _ shape: [Int], _ name: String, _ op: String) {
 /// in its own cache; one product over all T*B rows would leave half of them on the other core.
 func projectInputs(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB: Tensor?, into out: UnsafeMutablePointer<Float>) {
     let x = input.tensor, inputs = input.features, g = weight.shape[0], steps = input.steps, batch = input.batch
-    let biases = (a: biasA.map { SharedPointer(UnsafePointer($0.data)) }, b: biasB.map { SharedPointer(UnsafePointer($0.data)) })
     let target = SharedPointer(out)
     if let tokens = input.tokens {
         let rows = x.shape[0], table = Buffer(uninitializedCount: rows * g)
@@ -229,22 +232,23 @@ func projectInputs(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB
         withExtendedLifetime(table) {}
     } else if recurrentRowBlocks(batch) > 1 {
         let xs = SharedPointer(UnsafePointer(x.data)), weights = RecurrentProduct(weight, transposed: true, steps: steps)
+        let bias = Buffer(uninitializedCount: g), start = SharedPointer(UnsafePointer(bias.pointer))
+        fillRows(bias.pointer, rows: 1, columns: g, a: biasA?.data, b: biasB?.data)
         forEachRowBlock(batch) { block in
             let product = weights.packedCopy()
-            for s in 0..<steps {
-                fillRows(target.pointer + (s * batch + block.lowerBound) * g, rows: block.count, columns: g, a: biases.a?.pointer, b: biases.b?.pointer)
-            }
             // A band of columns at a time over all steps: its share of the weight is read from memory once.
             var low = 0
             while low < g {
                 let columns = low..<min(g, low + projectionBandColumns)
                 for s in 0..<steps {
                     let first = s * batch + block.lowerBound
-                    product.accumulate(m: block.count, a: xs.pointer + first * inputs, lda: inputs, c: target.pointer + first * g, ldc: g, columns: columns)
+                    product.accumulate(m: block.count, a: xs.pointer + first * inputs, lda: inputs, c: target.pointer + first * g, ldc: g,
+                                       columns: columns, start: start.pointer)
                 }
                 low = columns.upperBound
             }
         }
+        withExtendedLifetime(bias) {}
     } else {
         fillRows(out, rows: steps * batch, columns: g, a: biasA?.data, b: biasB?.data)
         gemm(transposeA: false, transposeB: true, m: steps * batch, n: g, k: inputs,

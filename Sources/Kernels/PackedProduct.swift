@@ -24,24 +24,31 @@ public func packRightHandSide(_ w: UnsafePointer<Float>, k: Int, n: Int, ld: Int
     }
 }
 
-/// `C[m, n] += A[m, k] * B` with B packed by `packRightHandSide`. `A` rows have stride `lda`, `C`
-/// rows `ldc`. Register tiles of 4 rows x 16 columns (8 vector accumulators); a 1-row tail.
+/// `C[m, n] += A[m, k] * B` with B packed by `packRightHandSide`, or with `start` (a row of n
+/// values, such as a bias) `C[i, :] = start + A[i, :] * B`, the old C not read. `A` rows have
+/// stride `lda`, `C` rows `ldc`. Register tiles of 4 rows x 16 columns (8 vector accumulators);
+/// a 1-row tail.
 public func packedProduct(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-    packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, start: UnsafePointer<Float>? = nil
 ) {
     var j = 0
     while j < n {
         let panel = packed + (j / 16) * k * 16
         let width = min(16, n - j)
+        // The first values of a tile row: C's own, or the start row's.
+        @inline(__always) func first(_ row: UnsafeMutablePointer<Float>, _ offset: Int) -> Float8 {
+            if let start { return loadRow(UnsafeMutablePointer(mutating: start + j), width, offset) }
+            return loadRow(row, width, offset)
+        }
         var i = 0
         while i + 4 <= m {
             let a0 = a + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
             let c0 = c + i * ldc + j
-            var x0 = loadRow(c0, width, 0), y0 = loadRow(c0, width, 8)
-            var x1 = loadRow(c0 + ldc, width, 0), y1 = loadRow(c0 + ldc, width, 8)
-            var x2 = loadRow(c0 + 2 * ldc, width, 0), y2 = loadRow(c0 + 2 * ldc, width, 8)
-            var x3 = loadRow(c0 + 3 * ldc, width, 0), y3 = loadRow(c0 + 3 * ldc, width, 8)
+            var x0 = first(c0, 0), y0 = first(c0, 8)
+            var x1 = first(c0 + ldc, 0), y1 = first(c0 + ldc, 8)
+            var x2 = first(c0 + 2 * ldc, 0), y2 = first(c0 + 2 * ldc, 8)
+            var x3 = first(c0 + 3 * ldc, 0), y3 = first(c0 + 3 * ldc, 8)
             var p = panel
             for kk in 0..<k {
                 let b0 = load8(p), b1 = load8(p + 8)
@@ -60,7 +67,7 @@ public func packedProduct(
         while i < m {
             let ai = a + i * lda, ci = c + i * ldc + j
             // Two interleaved halves of k keep four accumulators in flight.
-            var x0 = loadRow(ci, width, 0), y0 = loadRow(ci, width, 8)
+            var x0 = first(ci, 0), y0 = first(ci, 8)
             var x1 = Float8(), y1 = Float8()
             var p = panel, kk = 0
             while kk + 2 <= k {

@@ -42,7 +42,7 @@ final class PackedProductTests: XCTestCase {
     }
 
     /// Every remainder of rows (tiles of 4, tail of 1) and columns (panels of 16, a partial last
-    /// one), both packing layouts, padded strides; accumulation into C.
+    /// one), both packing layouts, padded strides; accumulation into C, and from a start row.
     func testPackedProductMatchesReference() {
         for (m, n, k) in [(1, 1, 1), (4, 16, 8), (5, 17, 3), (7, 33, 10), (32, 64, 31), (3, 40, 1)] {
             for transposed in [false, true] {
@@ -56,6 +56,23 @@ final class PackedProductTests: XCTestCase {
                               beta: 1, c: &expected, ldc: ldc)
                 for i in 0..<c.count {
                     XCTAssertEqual(c[i], expected[i], accuracy: 1e-4, "m \(m) n \(n) k \(k) transposed \(transposed) at \(i)")
+                }
+                // From a start row: C's old values (NaN here) are not read; the padding stays untouched.
+                let start = values(n, 4)
+                var fresh = [Float](repeating: .nan, count: m * ldc)
+                packedProduct(m: m, n: n, k: k, a: a, lda: lda, packed: packed, c: &fresh, ldc: ldc, start: start)
+                var fromStart = [Float](repeating: 0, count: m * ldc)
+                for i in 0..<m { for j in 0..<n { fromStart[i * ldc + j] = start[j] } }
+                gemmReference(transposeA: false, transposeB: transposed, m: m, n: n, k: k, a: a, lda: lda, b: w, ldb: ldw,
+                              beta: 1, c: &fromStart, ldc: ldc)
+                for i in 0..<m {
+                    for j in 0..<ldc {
+                        if j < n {
+                            XCTAssertEqual(fresh[i * ldc + j], fromStart[i * ldc + j], accuracy: 1e-4, "start: m \(m) n \(n) k \(k) at \(i), \(j)")
+                        } else {
+                            XCTAssertTrue(fresh[i * ldc + j].isNaN, "start: padding column \(j) of row \(i) was written")
+                        }
+                    }
                 }
             }
         }
