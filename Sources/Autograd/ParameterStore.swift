@@ -1,5 +1,7 @@
+import Kernels
+
 /// All trainable parameters of a model in one contiguous buffer, each an (offset, shape) view,
-/// with the gradients in a second buffer of the same layout. Zeroing the gradients is one fill,
+/// with the gradients in a second buffer of the same layout. Zeroing the gradients is one pass,
 /// and an optimizer step is one flat loop over `values` and `gradients`.
 public final class ParameterStore {
     /// One parameter: its name (PyTorch `state_dict` key), where it starts, and the tensor viewing it.
@@ -45,9 +47,13 @@ public final class ParameterStore {
     /// All gradients, flat, same layout as `values`.
     public var gradients: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: gradientStorage.pointer, count: count) }
 
-    /// Sets every gradient to zero (one fill).
+    /// Sets every gradient to zero, in the same contiguous slices over the cores as the optimizers'
+    /// element-wise steps (each core clears the lines it last read, instead of one core all of them).
     public func zeroGradients() {
-        gradientStorage.pointer.update(repeating: 0, count: count)
+        let gradients = SharedPointer(gradientStorage.pointer)
+        forEachSlice(of: count, minimumPerSlice: elementwiseSliceMinimum) { slice in
+            (gradients.pointer + slice.lowerBound).update(repeating: 0, count: slice.count)
+        }
     }
 
     /// The number of trainable scalars (without alignment padding).
