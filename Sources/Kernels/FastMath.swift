@@ -12,18 +12,18 @@ public func fastExp(_ input: Float8) -> Float8 {
     var x = input.replacing(with: low, where: input .< low)
     x.replace(with: high, where: x .> high)
     let magic = Float8(repeating: 12_582_912)   // 1.5 * 2^23: adding it rounds to an integer
-    let shifted = x * 1.44269504088896341 + magic
+    let shifted = magic.addingProduct(x, Float8(repeating: 1.44269504088896341))
     let n = shifted - magic
-    x = x - n * 0.693359375
-    x = x - n * -2.12194440e-4
+    x = x.addingProduct(n, Float8(repeating: -0.693359375))
+    x = x.addingProduct(n, Float8(repeating: 2.12194440e-4))
     let z = x * x
     var y: Float8 = Float8(repeating: 1.9875691500e-4)
-    y = y * x + 1.3981999507e-3
-    y = y * x + 8.3334519073e-3
-    y = y * x + 4.1665795894e-2
-    y = y * x + 1.6666665459e-1
-    y = y * x + 5.0000001201e-1
-    y = y * z + x + 1
+    y = Float8(repeating: 1.3981999507e-3).addingProduct(y, x)
+    y = Float8(repeating: 8.3334519073e-3).addingProduct(y, x)
+    y = Float8(repeating: 4.1665795894e-2).addingProduct(y, x)
+    y = Float8(repeating: 1.6666665459e-1).addingProduct(y, x)
+    y = Float8(repeating: 5.0000001201e-1).addingProduct(y, x)
+    y = (x + 1).addingProduct(y, z)
     // The low mantissa bits of `shifted` hold n; move n + 127 into the exponent field.
     let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
     let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Float8.self)
@@ -46,16 +46,16 @@ public func fastTanh(_ input: Float8) -> Float8 {
     x.replace(with: -bound, where: x .< -bound)
     let z = x * x
     var p = Float8(repeating: -2.76076847742355e-16)
-    p = p * z + 2.00018790482477e-13
-    p = p * z - 8.60467152213735e-11
-    p = p * z + 5.12229709037114e-08
-    p = p * z + 1.48572235717979e-05
-    p = p * z + 6.37261928875436e-04
-    p = p * z + 4.89352455891786e-03
+    p = Float8(repeating: 2.00018790482477e-13).addingProduct(p, z)
+    p = Float8(repeating: -8.60467152213735e-11).addingProduct(p, z)
+    p = Float8(repeating: 5.12229709037114e-08).addingProduct(p, z)
+    p = Float8(repeating: 1.48572235717979e-05).addingProduct(p, z)
+    p = Float8(repeating: 6.37261928875436e-04).addingProduct(p, z)
+    p = Float8(repeating: 4.89352455891786e-03).addingProduct(p, z)
     var q = Float8(repeating: 1.19825839466702e-06)
-    q = q * z + 1.18534705686654e-04
-    q = q * z + 2.26843463243900e-03
-    q = q * z + 4.89352518554385e-03
+    q = Float8(repeating: 1.18534705686654e-04).addingProduct(q, z)
+    q = Float8(repeating: 2.26843463243900e-03).addingProduct(q, z)
+    q = Float8(repeating: 4.89352518554385e-03).addingProduct(q, z)
     return x * p / q
 }
 
