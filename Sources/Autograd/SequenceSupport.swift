@@ -115,8 +115,8 @@ func forEachRowBlock(_ batch: Int, _ body: @Sendable (Range<Int>) -> Void) {
 /// steps packing costs more than it saves and the plain BLAS product is used.
 ///
 /// Made on the calling thread without packing; each row block then calls `packedCopy()` on its
-/// own core, so the packed weight is written and read by one core alone (a copy shared between
-/// cores far apart slowed every product that read it).
+/// own core, so the packed weight is written and read by one core alone (a copy shared by cores
+/// far apart made the products that read it about 5% slower).
 struct RecurrentProduct: @unchecked Sendable {
     let k: Int, n: Int, steps: Int
     let packed: Buffer?
@@ -209,9 +209,10 @@ func expectShape(_ t: Tensor?, _ shape: [Int], _ name: String, _ op: String) {
 /// The input projection of a whole sequence: rows `[T*B, G] = x W^T + a + b` (from tokens: the
 /// table `E W^T + a + b` and one row of it per step and row).
 ///
-/// With several row blocks (`forEachRowBlock`), each core projects the rows of its own block at
-/// every step (the packed weight stays in its cache), so the recurrence that follows finds them
-/// in its own cache; one product over all T*B rows would leave half of them on the other core.
+/// With several row blocks (`forEachRowBlock`), each core projects the rows of its own block, a
+/// band of gate columns over all steps at a time (the band's packed weight stays in its cache),
+/// so the recurrence that follows finds them in its own cache; one product over all T*B rows
+/// would leave half of them on the other core.
 func projectInputs(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB: Tensor?, into out: UnsafeMutablePointer<Float>) {
     let x = input.tensor, inputs = input.features, g = weight.shape[0], steps = input.steps, batch = input.batch
     let target = SharedPointer(out)

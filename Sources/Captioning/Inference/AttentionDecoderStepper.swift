@@ -325,8 +325,8 @@ private func gateContext(_ z: UnsafeMutablePointer<Float>, gate: UnsafePointer<F
 }
 
 /// One team part's share of a decoding step, each array an allocation of its own with 128 bytes to
-/// spare, so no cache line is written by two cores (lines written by two cores moved between
-/// their caches every step and slowed both, the more the farther apart the cores are). Per row:
+/// spare, so no cache line is written by two cores (as `PartScratch` in NN: lines written by both
+/// cores slow batch-1 steps down, the more the farther apart the cores are). Per row:
 /// the scores of the part's locations (at their places in `[L]`), their largest value, the sum of
 /// their exponentials and their weighted feature sum (`[D]`), the part's gate rows (`[4H]`) and its
 /// logits (at their places in `[V]`).

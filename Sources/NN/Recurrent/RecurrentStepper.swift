@@ -169,13 +169,12 @@ public final class RecurrentStepper {
     }
 }
 
-
 /// One part's gate rows of a step: the input part `[G * H]` and, per layer, the hidden part
 /// `[G * H]`, of which the part writes and reads only the rows of its own units. Each is an
 /// allocation of its own with 128 bytes to spare, so no pair of cache lines (what the hardware
-/// prefetcher fetches together) is written by two cores. Gate rows of several cores in one
-/// buffer cost about 40% of a batch-1 GRU step when the two cores are far apart: every step
-/// moved the lines at the borders between their caches.
+/// prefetcher fetches together) is written by two cores. With the gate rows of both cores in one
+/// buffer, a batch-1 GRU step's weight streaming ran 40-50% slower whenever the two cores were far
+/// apart (borders between the cores' rows aligned to 64 bytes did not help; separate buffers did).
 final class PartScratch {
     let inputGates: Buffer
     let hiddenParts: [Buffer]
