@@ -18,7 +18,9 @@ public func gruSequence(
     expectShape(h0, [B, H], "h0", op)
     let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
     let BH = B * H
-    let inputGates = Buffer(uninitializedCount: T * B * G), hiddenGates = Buffer(uninitializedCount: T * B * G)
+    // Kept for the backward: the activated gates, gh_n (the only part of the hidden gates it needs;
+    // the rest stays in a step's scratch) and the states.
+    let inputGates = Buffer(uninitializedCount: T * B * G), hiddenN = Buffer(uninitializedCount: T * BH)
     let hs = Buffer(uninitializedCount: (T + 1) * BH)
     projectInputs(input, weight: weightIH, biasA: biasIH, biasB: nil, into: inputGates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
@@ -27,13 +29,13 @@ public func gruSequence(
     forEachRowBlock(B) { rows in
         let recurrent = recurrent.packedCopy()
         let r0 = rows.lowerBound, n = rows.count
+        let stepHidden = Buffer(uninitializedCount: n * G), gh = stepHidden.pointer
         for s in 0..<T {
-            let gh = hiddenGates.pointer + s * B * G + r0 * G
             // The product starts from b_hh (or zeros) instead of reading the gates first.
             if hiddenBias == nil { fillRows(gh, rows: n, columns: G, a: nil, b: nil) }
             recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: gh, ldc: G, start: hiddenBias.map { UnsafePointer($0.pointer) })
             gruStepForward(inputGates: inputGates.pointer + s * B * G + r0 * G, hiddenGates: gh, hPrev: hs.pointer + s * BH + r0 * H,
-                           h: hs.pointer + (s + 1) * BH + r0 * H, batch: n, hidden: H)
+                           h: hs.pointer + (s + 1) * BH + r0 * H, hiddenN: hiddenN.pointer + s * BH + r0 * H, batch: n, hidden: H)
             mask.carryInactive(s, rows: rows, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
         }
     }
@@ -50,34 +52,47 @@ public func gruSequence(
         dh.pointer.update(from: gradOutput.pointer + T * BH, count: BH)
         // Every row is written at every step unless some rows stop early (then they stay 0).
         let gateBuffer = { (count: Int) in mask.lengths == nil ? Buffer(uninitializedCount: count) : Buffer(count: count) }
-        let gradInputGates = gateBuffer(T * B * G), gradHiddenGates = gateBuffer(T * B * G)
+        // The hidden gates' gradient equals the input gates' in the r and z blocks; only its n block
+        // (`dn_pre * r`) is kept apart, the whole of it living in a step's scratch.
+        let gradInputGates = gateBuffer(T * B * G), gradHiddenN = gateBuffer(T * BH)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
         forEachRowBlock(B) { rows in
             let recurrentBack = recurrentBack.packedCopy()
             let r0 = rows.lowerBound, n = rows.count
+            // A row is inactive at the steps from its length on, which this loop meets before any
+            // of its active steps: its rows here are still the initial zeros then, and the product
+            // below adds nothing for it.
+            let stepGradient = Buffer(count: n * G), dgh = stepGradient.pointer
             for s in stride(from: T - 1, through: 0, by: -1) {
                 mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)
-                let dgh = gradHiddenGates.pointer + s * B * G
                 mask.forEachActiveRun(s, rows: rows) { run in
                     let r = run.lowerBound
-                    gruStepBackward(gates: inputGates.pointer + s * B * G + r * G, hiddenGates: hiddenGates.pointer + s * B * G + r * G,
+                    gruStepBackward(gates: inputGates.pointer + s * B * G + r * G, hiddenN: hiddenN.pointer + s * BH + r * H,
                                     hPrev: hs.pointer + s * BH + r * H, gradH: total.pointer + r * H,
-                                    gradInputGates: gradInputGates.pointer + s * B * G + r * G, gradHiddenGates: dgh + r * G,
-                                    gradHPrev: dh.pointer + r * H, batch: run.count, hidden: H)
+                                    gradInputGates: gradInputGates.pointer + s * B * G + r * G, gradHiddenGates: dgh + (r - r0) * G,
+                                    gradHiddenN: gradHiddenN.pointer + s * BH + r * H, gradHPrev: dh.pointer + r * H,
+                                    batch: run.count, hidden: H)
                 }
                 mask.passInactive(s, rows: rows, total: total.pointer, into: dh.pointer, width: H)
-                recurrentBack.accumulate(m: n, a: dgh + r0 * G, lda: G, c: dh.pointer + r0 * H, ldc: H)
+                recurrentBack.accumulate(m: n, a: dgh, lda: G, c: dh.pointer + r0 * H, ldc: H)
             }
         }
         addGradient(dh.pointer, to: h0)
         projectionBackward(gradPre: gradInputGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
                            states: nil, weightHH: nil, biasHH: nil)
         if weightHH.requiresGrad {
-            gemm(transposeA: true, transposeB: false, m: G, n: H, k: T * B,
-                 a: gradHiddenGates.pointer, lda: G, b: hs.pointer, ldb: H, beta: 1, c: weightHH.gradientBuffer(), ldc: H)
+            // r and z rows from the input gates' gradient, n rows from `gradHiddenN`.
+            let gw = weightHH.gradientBuffer()
+            gemm(transposeA: true, transposeB: false, m: 2 * H, n: H, k: T * B,
+                 a: gradInputGates.pointer, lda: G, b: hs.pointer, ldb: H, beta: 1, c: gw, ldc: H)
+            gemm(transposeA: true, transposeB: false, m: H, n: H, k: T * B,
+                 a: gradHiddenN.pointer, lda: H, b: hs.pointer, ldb: H, beta: 1, c: gw + 2 * H * H, ldc: H)
         }
         if let biasHH, biasHH.requiresGrad {
-            addColumnSums(gradHiddenGates.pointer, rows: T * B, columns: G, into: biasHH.gradientBuffer())
+            let sums = Buffer(count: G), gb = biasHH.gradientBuffer()
+            addColumnSums(gradInputGates.pointer, rows: T * B, columns: G, into: sums.pointer)
+            accumulate(sums.pointer, into: gb, count: 2 * H)
+            addColumnSums(gradHiddenN.pointer, rows: T * B, columns: H, into: gb + 2 * H)
         }
     }
     return (joint.view(offset: 0, shape: [T, B, H]), joint.view(offset: T * BH, shape: [B, H]))

@@ -191,48 +191,53 @@ func lstmStandardStepBackward(
 /// One GRU step's element-wise pass (PyTorch's formulation, gates stacked r, z, n):
 /// `r = σ(gi_r + gh_r)`, `z = σ(gi_z + gh_z)`, `n = tanh(gi_n + r * gh_n)`, `h = (1 - z) n + z hPrev`,
 /// where `gi = x W_ih^T + b_ih` and `gh = hPrev W_hh^T + b_hh` (`[B, 3H]` each).
-/// `inputGates` is overwritten with the activated r, z, n; `hiddenGates` is kept for the backward.
+/// `inputGates` is overwritten with the activated r, z, n; `gh_n` (the n block of `hiddenGates`,
+/// which the backward needs) is kept in `hiddenN` (`[B, H]`), so `hiddenGates` can be scratch.
 public func gruStepForward(
     inputGates: UnsafeMutablePointer<Float>, hiddenGates: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
-    h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int
+    h: UnsafeMutablePointer<Float>, hiddenN: UnsafeMutablePointer<Float>, batch: Int, hidden: Int
 ) {
     let H = hidden
     for b in 0..<batch {
         let gi = inputGates + b * 3 * H, gh = hiddenGates + b * 3 * H
-        let hp = hPrev + b * H, hb = h + b * H
+        let hp = hPrev + b * H, hb = h + b * H, kept = hiddenN + b * H
         @inline(__always) func lanes(_ j: Int, _ n: Int) {
             let r = fastSigmoid(load(gi + j, n) + load(gh + j, n))
             let z = fastSigmoid(load(gi + H + j, n) + load(gh + H + j, n))
-            let nn = fastTanh(load(gi + 2 * H + j, n) + r * load(gh + 2 * H + j, n))
+            let hn = load(gh + 2 * H + j, n)
+            let nn = fastTanh(load(gi + 2 * H + j, n) + r * hn)
             store(r, gi + j, n); store(z, gi + H + j, n); store(nn, gi + 2 * H + j, n)
+            store(hn, kept + j, n)
             store((1 - z) * nn + z * load(hp + j, n), hb + j, n)
         }
         forEachLaneGroup(0..<H, lanes)
     }
 }
 
-/// Backward of `gruStepForward`. In: activated `gates` (r, z, n), `hiddenGates` (for gh_n),
+/// Backward of `gruStepForward`. In: activated `gates` (r, z, n), `hiddenN` (gh_n, `[B, H]`),
 /// `hPrev`, `gradH`. Out: `gradInputGates` and `gradHiddenGates` (`[B, 3H]`, pre-activation;
-/// they differ only in the n block, `dn_pre` vs `dn_pre * r`), and `gradHPrev = gradH * z`
-/// (the direct path; the caller adds `gradHiddenGates W_hh`).
+/// they differ only in the n block, `dn_pre` vs `dn_pre * r`, which is also written to
+/// `gradHiddenN`, `[B, H]`), and `gradHPrev = gradH * z` (the direct path; the caller adds
+/// `gradHiddenGates W_hh`).
 public func gruStepBackward(
-    gates: UnsafePointer<Float>, hiddenGates: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+    gates: UnsafePointer<Float>, hiddenN: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
     gradH: UnsafePointer<Float>, gradInputGates: UnsafeMutablePointer<Float>, gradHiddenGates: UnsafeMutablePointer<Float>,
-    gradHPrev: UnsafeMutablePointer<Float>, batch: Int, hidden: Int
+    gradHiddenN: UnsafeMutablePointer<Float>, gradHPrev: UnsafeMutablePointer<Float>, batch: Int, hidden: Int
 ) {
     let H = hidden
     for b in 0..<batch {
-        let g = gates + b * 3 * H, gh = hiddenGates + b * 3 * H
-        let dgi = gradInputGates + b * 3 * H, dgh = gradHiddenGates + b * 3 * H
+        let g = gates + b * 3 * H, hn = hiddenN + b * H
+        let dgi = gradInputGates + b * 3 * H, dgh = gradHiddenGates + b * 3 * H, dhn = gradHiddenN + b * H
         let hp = hPrev + b * H, dhb = gradH + b * H, dhp = gradHPrev + b * H
         @inline(__always) func lanes(_ j: Int, _ n: Int) {
             let r = load(g + j, n), z = load(g + H + j, n), nn = load(g + 2 * H + j, n)
             let dh = load(dhb + j, n)
             let dnPre = dh * (1 - z) * (1 - nn * nn)
             let dzPre = dh * (load(hp + j, n) - nn) * z * (1 - z)
-            let drPre = dnPre * load(gh + 2 * H + j, n) * r * (1 - r)
+            let drPre = dnPre * load(hn + j, n) * r * (1 - r)
             store(drPre, dgi + j, n); store(dzPre, dgi + H + j, n); store(dnPre, dgi + 2 * H + j, n)
             store(drPre, dgh + j, n); store(dzPre, dgh + H + j, n); store(dnPre * r, dgh + 2 * H + j, n)
+            store(dnPre * r, dhn + j, n)
             store(dh * z, dhp + j, n)
         }
         forEachLaneGroup(0..<H, lanes)
