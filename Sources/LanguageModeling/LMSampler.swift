@@ -123,7 +123,9 @@ public final class LMSampler {
             for i in 1..<logits.count where logits[i] > logits[best] { best = i }
             return Int32(best)
         }
-        for i in logits.indices { scaled[i] = logits[i] / options.temperature }
+        let temperature = Float8(repeating: options.temperature)
+        @inline(__always) func cool(_ v: Float8) -> Float8 { v / temperature }
+        mapLanes(logits, into: &scaled, cool)
         if options.topK > 0 && options.topK < scaled.count {
             for i in scaled.indices { ranked[i] = scaled[i] }
             ranked.sort(by: >)
@@ -134,16 +136,34 @@ public final class LMSampler {
         // 3e-7 of exp), no libm call per token.
         var m = -Float.infinity
         for v in scaled { m = max(m, v) }
+        let shift = Float8(repeating: m)
+        @inline(__always) func exponential(_ v: Float8) -> Float8 { fastExp(v - shift) }
+        mapLanes(scaled, into: &weights, exponential)
         var total: Float = 0
-        for i in scaled.indices {
-            weights[i] = fastExp(scaled[i] - m)
-            total += weights[i]
-        }
+        for w in weights { total += w }
         var u = generator.nextUniform() * total
         for i in weights.indices {
             u -= weights[i]
             if u < 0 { return Int32(i) }
         }
         return Int32(scaled.lastIndex { $0 > -.infinity } ?? 0)
+    }
+}
+
+/// `target[i] = transform(source[i])`, eight lanes at a time; the tail goes through the same vector
+/// code one lane at a time, so every element gets exactly the value it would get in a full vector.
+@inline(__always)
+private func mapLanes(_ source: [Float], into target: inout [Float], _ transform: (Float8) -> Float8) {
+    let count = source.count
+    source.withUnsafeBufferPointer { source in
+        target.withUnsafeMutableBufferPointer { target in
+            var i = 0
+            while i + 8 <= count {
+                let v = transform(UnsafeRawPointer(source.baseAddress! + i).loadUnaligned(as: Float8.self))
+                UnsafeMutableRawPointer(target.baseAddress! + i).storeBytes(of: v, as: Float8.self)
+                i += 8
+            }
+            while i < count { target[i] = transform(Float8(repeating: source[i]))[0]; i += 1 }
+        }
     }
 }
