@@ -103,6 +103,11 @@ final class LanguageModelTests: XCTestCase {
         let c = LMSampler(model: model, vocabulary: vocabulary).generate(options).text
         options.seed = 99
         XCTAssertEqual(LMSampler(model: model, vocabulary: vocabulary).generate(options).text, c)
+        // Top-1 draws are the argmax, whatever the seed and temperature.
+        options.argmax = false; options.topK = 1; options.temperature = 1.7
+        XCTAssertEqual(LMSampler(model: model, vocabulary: vocabulary).generate(options).text, c)
+        options.seed = 5
+        XCTAssertEqual(LMSampler(model: model, vocabulary: vocabulary).generate(options).text, c)
     }
 
     /// The stepper path (LSTM, GRU) and the graph path (Elman, Jordan) sample the same text as
