@@ -78,8 +78,11 @@ public func gruSequence(
             }
         }
         addGradient(dh.pointer, to: h0)
+        // b_hh's r and z blocks take the same column sums as b_ih's: made once, there.
+        let hiddenBiasGradient = biasHH.flatMap { $0.requiresGrad ? $0.gradientBuffer() : nil }
+        let sums = hiddenBiasGradient.map { _ in Buffer(count: G) }
         projectionBackward(gradPre: gradInputGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
-                           states: nil, weightHH: nil, biasHH: nil)
+                           states: nil, weightHH: nil, biasHH: nil, columnSums: sums?.pointer)
         if weightHH.requiresGrad {
             // r and z rows from the input gates' gradient, n rows from `gradHiddenN`.
             let gw = weightHH.gradientBuffer()
@@ -88,9 +91,7 @@ public func gruSequence(
             gemm(transposeA: true, transposeB: false, m: H, n: H, k: T * B,
                  a: gradHiddenN.pointer, lda: H, b: hs.pointer, ldb: H, beta: 1, c: gw + 2 * H * H, ldc: H)
         }
-        if let biasHH, biasHH.requiresGrad {
-            let sums = Buffer(count: G), gb = biasHH.gradientBuffer()
-            addColumnSums(gradInputGates.pointer, rows: T * B, columns: G, into: sums.pointer)
+        if let gb = hiddenBiasGradient, let sums {
             accumulate(sums.pointer, into: gb, count: 2 * H)
             addColumnSums(gradHiddenN.pointer, rows: T * B, columns: H, into: gb + 2 * H)
         }

@@ -259,12 +259,13 @@ func projectInputs(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB
 
 /// The backward of an input projection and a recurrent product from stacked pre-activation
 /// gradients `gradPre [T*B, G]`: `gW_ih += gradPre^T x`, `gW_hh += gradPre^T states[0..<T]`,
-/// biases `+= column sums`, `gx += gradPre W_ih`.
+/// biases `+= column sums`, `gx += gradPre W_ih`; with `columnSums` (`[G]`), the column sums are
+/// added there too, for a caller with another use for them.
 /// From tokens, `gradPre` is first added onto the table rows (`[V, G]`) and `x` is the table.
 func projectionBackward(
     gradPre: UnsafePointer<Float>, rows: Int, gates: Int,
     input: SequenceInput, weightIH: Tensor, biasIH: Tensor?,
-    states: UnsafePointer<Float>?, weightHH: Tensor?, biasHH: Tensor?
+    states: UnsafePointer<Float>?, weightHH: Tensor?, biasHH: Tensor?, columnSums: UnsafeMutablePointer<Float>? = nil
 ) {
     if let weightHH, let states, weightHH.requiresGrad {
         let width = weightHH.shape[1]
@@ -295,11 +296,11 @@ func projectionBackward(
     }
     // Both biases receive the same column sums: compute them once.
     let biases = [biasIH, biasHH].compactMap { $0 }.filter(\.requiresGrad)
-    if let first = biases.first {
+    if !biases.isEmpty || columnSums != nil {
         let sums = Buffer(count: gates)
         addColumnSums(gradInput, rows: inputRows, columns: gates, into: sums.pointer)
-        accumulate(sums.pointer, into: first.gradientBuffer(), count: gates)
-        for other in biases.dropFirst() { accumulate(sums.pointer, into: other.gradientBuffer(), count: gates) }
+        for bias in biases { accumulate(sums.pointer, into: bias.gradientBuffer(), count: gates) }
+        if let columnSums { accumulate(sums.pointer, into: columnSums, count: gates) }
     }
     if x.requiresGrad {
         gemm(transposeA: false, transposeB: false, m: inputRows, n: inputs, k: gates,

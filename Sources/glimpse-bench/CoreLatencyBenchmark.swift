@@ -7,7 +7,8 @@ import Synchronization
 /// second thread waiting for it stores it back, a million times. Every step of batch-1 sampling and
 /// decoding hands data between the cores, so it slows as this grows; on a shared virtual machine it
 /// moves between about 100 and 500 ns as the two virtual cores are placed nearer or farther apart,
-/// and a comparison is only fair between runs made at the same latency.
+/// and a comparison is only fair between runs made at the same latency. Then the cost of a
+/// hand-off through `SpinTeam` (`benchmarkTeamRun`).
 func benchmarkCoreLatency(_ report: Report) {
     let rounds = 1_000_000
     let ping = PingPong()
@@ -29,8 +30,7 @@ func benchmarkCoreLatency(_ report: Report) {
 }
 
 /// The cost of handing the second part of a two-part job of no work to a `SpinTeam` helper and
-/// waiting for it: the fixed
-/// price of each parallel run of a batch-1 step.
+/// waiting for it: the fixed price of each parallel run of a batch-1 step.
 private func benchmarkTeamRun(_ report: Report) {
     let runs = 200_000
     let started = PingPong()
