@@ -19,9 +19,10 @@ public func gruSequence(
     let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
     let BH = B * H
     // Kept for the backward: the activated gates, gh_n (the only part of the hidden gates it needs;
-    // the rest stays in a step's scratch) and the states.
+    // the rest stays in a step's scratch) and the states (h0, one per step, then room for the
+    // final h of the result, which views them: `recurrentResult`).
     let inputGates = Buffer(uninitializedCount: T * B * G), hiddenN = Buffer(uninitializedCount: T * BH)
-    let hs = Buffer(uninitializedCount: (T + 1) * BH)
+    let hs = Buffer(uninitializedCount: (T + 2) * BH)
     projectInputs(input, weight: weightIH, biasA: biasIH, biasB: nil, into: inputGates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
@@ -39,9 +40,7 @@ public func gruSequence(
             mask.carryInactive(s, rows: rows, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
         }
     }
-    let joint = Tensor.output([T * BH + BH])
-    mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
-    (joint.data + T * BH).update(from: hs.pointer + T * BH, count: BH)
+    let joint = recurrentResult(states: hs, mask: mask, width: H, finals: [hs.pointer + T * BH])
 
     var inputs = [input.tensor, h0, weightIH, weightHH]
     if let biasIH { inputs.append(biasIH) }

@@ -23,7 +23,8 @@ public func lstmSequence(
     let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
     let BH = B * H
     let gates = Buffer(uninitializedCount: T * B * G)
-    let hs = Buffer(uninitializedCount: (T + 1) * BH), cs = Buffer(uninitializedCount: (T + 1) * BH)
+    // h0 and one state per step, then room for the final h and c of the result (`recurrentResult`).
+    let hs = Buffer(uninitializedCount: (T + 3) * BH), cs = Buffer(uninitializedCount: (T + 1) * BH)
     let cellOutput = Buffer(uninitializedCount: T * BH)
     projectInputs(input, weight: weightIH, biasA: biasIH, biasB: biasHH, into: gates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
@@ -42,10 +43,7 @@ public func lstmSequence(
             mask.carryInactive(s, rows: rows, previous: cs.pointer + s * BH, next: cs.pointer + (s + 1) * BH, width: H)
         }
     }
-    let joint = Tensor.output([T * BH + 2 * BH])
-    mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
-    (joint.data + T * BH).update(from: hs.pointer + T * BH, count: BH)
-    (joint.data + (T + 1) * BH).update(from: cs.pointer + T * BH, count: BH)
+    let joint = recurrentResult(states: hs, mask: mask, width: H, finals: [hs.pointer + T * BH, cs.pointer + T * BH])
 
     var inputs = [input.tensor, h0, c0, weightIH, weightHH]
     if let biasIH { inputs.append(biasIH) }

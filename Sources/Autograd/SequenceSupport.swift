@@ -7,9 +7,7 @@ extension Tensor {
     func view(offset: Int, shape: [Int]) -> Tensor {
         let parent = self
         let out = Tensor(shape: shape, storage: storage, offset: (data - storage.pointer) + offset)
-        out.record([parent]) { out in
-            accumulate(out.grad!, into: parent.gradientBuffer() + offset, count: out.count)
-        }
+        out.record([parent]) { out in parent.addToGradient(out.grad!, offset: offset, count: out.count) }
         return out
     }
 }
@@ -92,6 +90,27 @@ struct SequenceMask: Sendable {
             (previous + b * width).update(from: total + b * width, count: width)
         }
     }
+}
+
+/// The joint result of a recurrent op: the outputs `[T, B, width]` and then the final states
+/// (`finals`, `[B, width]` each). `states` holds the initial state and one per step, with room for
+/// the finals after them (`(T + 1 + finals.count) * B * width`). Without lengths the result is a
+/// view of `states` from step 1, so the outputs are not copied; with lengths it is a copy with the
+/// inactive steps zeroed.
+func recurrentResult(states: Buffer, mask: SequenceMask, width: Int, finals: [UnsafePointer<Float>]) -> Tensor {
+    let stepSize = mask.batch * width, count = (mask.steps + finals.count) * stepSize
+    precondition(states.count >= stepSize + count, "recurrent states need room for the final states")
+    let joint: Tensor
+    if mask.lengths == nil {
+        joint = Tensor(shape: [count], storage: states, offset: stepSize)
+    } else {
+        joint = Tensor.uninitializedOutput([count])
+        mask.copyOutputs(from: states.pointer + stepSize, to: joint.data, width: width)
+    }
+    for (i, final) in finals.enumerated() {
+        (joint.data + (mask.steps + i) * stepSize).update(from: final, count: stepSize)
+    }
+    return joint
 }
 
 /// How many blocks of rows a recurrence over `batch` rows is split into: rows are independent

@@ -14,9 +14,7 @@ extension Tensor {
         precondition(Tensor.elementCount(resolved) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
         let x = self
         let out = Tensor(shape: resolved, storage: storage, offset: data - storage.pointer)
-        out.record([x]) { out in
-            accumulate(out.grad!, into: x.gradientBuffer(), count: x.count)
-        }
+        out.record([x]) { out in x.addToGradient(out.grad!, count: out.count) }
         return out
     }
 

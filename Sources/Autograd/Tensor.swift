@@ -1,3 +1,5 @@
+import Kernels
+
 /// A contiguous, row-major Float32 array with a shape, and the node of the autograd graph that
 /// produced it.
 ///
@@ -108,6 +110,22 @@ public final class Tensor {
         gradStorage = b
         grad = b.pointer
         return b.pointer
+    }
+
+    /// Adds `count` floats of `g` into the gradient from element `offset`. The first gradient to
+    /// arrive is copied into a new buffer (only the rest of it zeroed) instead of added to zeros.
+    func addToGradient(_ g: UnsafePointer<Float>, offset: Int = 0, count: Int) {
+        precondition(offset >= 0 && offset + count <= self.count, "a gradient slice outside the tensor")
+        if let grad {
+            accumulate(g, into: grad + offset, count: count)
+            return
+        }
+        let b = Buffer(uninitializedCount: self.count)
+        b.pointer.update(repeating: 0, count: offset)
+        (b.pointer + offset).update(from: g, count: count)
+        (b.pointer + offset + count).update(repeating: 0, count: self.count - offset - count)
+        gradStorage = b
+        grad = b.pointer
     }
 
     /// Sets the gradient to zero (if it exists).

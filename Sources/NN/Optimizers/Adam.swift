@@ -37,20 +37,12 @@ public final class Adam: Optimizer {
         let t = Double(stepCount)
         let bias1 = Float(1 - Foundation.pow(Double(b1), t))
         let bias2Root = Float((1 - Foundation.pow(Double(b2), t)).squareRoot())
-        let stepSize = lr / bias1
-        let l2: Float = decoupledWeightDecay ? 0 : wd
-        let decay: Float = decoupledWeightDecay ? 1 - lr * wd : 1
+        let constants = AdamStepConstants(stepSize: lr / bias1, beta1: b1, beta2: b2, bias2Root: bias2Root, eps: eps,
+                                          l2: decoupledWeightDecay ? 0 : wd, decay: decoupledWeightDecay ? 1 - lr * wd : 1)
         firstMoment.withUnsafeMutableBufferPointer { m in
             secondMoment.withUnsafeMutableBufferPointer { v in
-                forEachSlice(of: parameters.count, minimumPerSlice: elementwiseSliceMinimum) { slice in
-                    for i in slice {
-                        if decay != 1 { p[i] *= decay }
-                        let g = grad[i] + l2 * p[i]
-                        m[i] = b1 * m[i] + (1 - b1) * g
-                        v[i] = b2 * v[i] + (1 - b2) * g * g
-                        p[i] -= stepSize * m[i] / (v[i].squareRoot() / bias2Root + eps)
-                    }
-                }
+                adamUpdate(values: p, gradients: grad, firstMoment: m.baseAddress!, secondMoment: v.baseAddress!,
+                           count: parameters.count, constants)
             }
         }
     }
