@@ -16,24 +16,24 @@ public func elmanSequence(
     expectShape(h0, [B, H], "h0", op)
     let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
     let BH = B * H
-    let hs = Buffer(count: (T + 1) * BH)
+    // h0, one state per step, then room for the final h of the result (`recurrentResult`).
     // Pre-activations land in the slot of the step's new state and are activated in place.
-    projectInputs(input, weight: weightIH, biasA: biasIH, biasB: biasHH, into: hs.pointer + BH)
+    let hs = Buffer(count: (T + 2) * BH)
+    let projection = InputProjection(input, weight: weightIH, biasA: biasIH, biasB: biasHH, into: hs.pointer + BH)
     hs.pointer.update(from: h0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
     forEachRowBlock(B) { rows in
-        let recurrent = recurrent.packedCopy()
+        let recurrent = recurrent.packedCopy(), projection = projection.forBlock()
         let r0 = rows.lowerBound, n = rows.count
         for s in 0..<T {
             let next = hs.pointer + (s + 1) * BH + r0 * H
+            projection.project(step: s, rows: rows)
             recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: next, ldc: H)
             activation.apply(next, count: n * H)
             mask.carryInactive(s, rows: rows, previous: hs.pointer + s * BH, next: hs.pointer + (s + 1) * BH, width: H)
         }
     }
-    let joint = Tensor.output([T * BH + BH])
-    mask.copyOutputs(from: hs.pointer + BH, to: joint.data, width: H)
-    (joint.data + T * BH).update(from: hs.pointer + T * BH, count: BH)
+    let joint = recurrentResult(states: hs, mask: mask, width: H, finals: [hs.pointer + T * BH])
 
     var inputs = [input.tensor, h0, weightIH, weightHH]
     if let biasIH { inputs.append(biasIH) }
@@ -85,16 +85,18 @@ public func jordanSequence(
     expectShape(biasY, [O], "bias_y", op); expectShape(y0, [B, O], "y0", op)
     let mask = SequenceMask(lengths: lengths, steps: T, batch: B)
     let BH = B * H, BO = B * O
-    let hidden = Buffer(count: T * BH), ys = Buffer(count: (T + 1) * BO)
-    projectInputs(input, weight: weightIH, biasA: biasH, biasB: nil, into: hidden.pointer)
+    // y0, one output per step, then room for the final y of the result (`recurrentResult`).
+    let hidden = Buffer(count: T * BH), ys = Buffer(count: (T + 2) * BO)
+    let projection = InputProjection(input, weight: weightIH, biasA: biasH, biasB: nil, into: hidden.pointer)
     ys.pointer.update(from: y0.data, count: BO)
     let feedback = RecurrentProduct(weightYH, transposed: true, steps: T), readout = RecurrentProduct(weightHY, transposed: true, steps: T)
     let outputBias = biasY.map { SharedPointer(UnsafePointer($0.data)) }
     forEachRowBlock(B) { rows in
-        let feedback = feedback.packedCopy(), readout = readout.packedCopy()
+        let feedback = feedback.packedCopy(), readout = readout.packedCopy(), projection = projection.forBlock()
         let r0 = rows.lowerBound, n = rows.count
         for s in 0..<T {
             let h = hidden.pointer + s * BH + r0 * H, y = ys.pointer + (s + 1) * BO + r0 * O
+            projection.project(step: s, rows: rows)
             feedback.accumulate(m: n, a: ys.pointer + s * BO + r0 * O, lda: O, c: h, ldc: H)
             activation.apply(h, count: n * H)
             fillRows(y, rows: n, columns: O, a: outputBias.map { UnsafePointer($0.pointer) }, b: nil)
@@ -103,9 +105,7 @@ public func jordanSequence(
             mask.carryInactive(s, rows: rows, previous: ys.pointer + s * BO, next: ys.pointer + (s + 1) * BO, width: O)
         }
     }
-    let joint = Tensor.output([T * BO + BO])
-    mask.copyOutputs(from: ys.pointer + BO, to: joint.data, width: O)
-    (joint.data + T * BO).update(from: ys.pointer + T * BO, count: BO)
+    let joint = recurrentResult(states: ys, mask: mask, width: O, finals: [ys.pointer + T * BO])
 
     var inputs = [input.tensor, y0, weightIH, weightYH, weightHY]
     if let biasH { inputs.append(biasH) }

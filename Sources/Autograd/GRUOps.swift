@@ -23,16 +23,17 @@ public func gruSequence(
     // final h of the result, which views them: `recurrentResult`).
     let inputGates = Buffer(uninitializedCount: T * B * G), hiddenN = Buffer(uninitializedCount: T * BH)
     let hs = Buffer(uninitializedCount: (T + 2) * BH)
-    projectInputs(input, weight: weightIH, biasA: biasIH, biasB: nil, into: inputGates.pointer)
+    let projection = InputProjection(input, weight: weightIH, biasA: biasIH, biasB: nil, into: inputGates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
     let hiddenBias = biasHH.map { SharedPointer(UnsafePointer($0.data)) }
     forEachRowBlock(B) { rows in
-        let recurrent = recurrent.packedCopy()
+        let recurrent = recurrent.packedCopy(), projection = projection.forBlock()
         let r0 = rows.lowerBound, n = rows.count
         let stepHidden = Buffer(uninitializedCount: n * G), gh = stepHidden.pointer
         for s in 0..<T {
             // The product starts from b_hh (or zeros) instead of reading the gates first.
+            projection.project(step: s, rows: rows)
             if hiddenBias == nil { fillRows(gh, rows: n, columns: G, a: nil, b: nil) }
             recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: gh, ldc: G, start: hiddenBias.map { UnsafePointer($0.pointer) })
             gruStepForward(inputGates: inputGates.pointer + s * B * G + r0 * G, hiddenGates: gh, hPrev: hs.pointer + s * BH + r0 * H,

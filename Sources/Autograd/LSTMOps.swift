@@ -26,15 +26,16 @@ public func lstmSequence(
     // h0 and one state per step, then room for the final h and c of the result (`recurrentResult`).
     let hs = Buffer(uninitializedCount: (T + 3) * BH), cs = Buffer(uninitializedCount: (T + 1) * BH)
     let cellOutput = Buffer(uninitializedCount: T * BH)
-    projectInputs(input, weight: weightIH, biasA: biasIH, biasB: biasHH, into: gates.pointer)
+    let projection = InputProjection(input, weight: weightIH, biasA: biasIH, biasB: biasHH, into: gates.pointer)
     hs.pointer.update(from: h0.data, count: BH)
     cs.pointer.update(from: c0.data, count: BH)
     let recurrent = RecurrentProduct(weightHH, transposed: true, steps: T)
     forEachRowBlock(B) { rows in
-        let recurrent = recurrent.packedCopy()
+        let recurrent = recurrent.packedCopy(), projection = projection.forBlock()
         let r0 = rows.lowerBound, n = rows.count
         for s in 0..<T {
             let g = gates.pointer + s * B * G + r0 * G
+            projection.project(step: s, rows: rows)
             recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: g, ldc: G)
             lstmStepForward(gates: g, cPrev: cs.pointer + s * BH + r0 * H, c: cs.pointer + (s + 1) * BH + r0 * H,
                             cellOutput: cellOutput.pointer + s * BH + r0 * H, h: hs.pointer + (s + 1) * BH + r0 * H,

@@ -179,10 +179,6 @@ struct RecurrentProduct: @unchecked Sendable {
     }
 }
 
-/// Columns of an input projection made over all steps before the next (a multiple of 16): 256
-/// columns of a 256-wide input are 256 KB of packed weight, which stay in the core's cache.
-let projectionBandColumns = 256
-
 /// `[T, B, F]` sizes of a time-major sequence.
 func sequenceShape(_ x: Tensor, _ op: String) -> (steps: Int, batch: Int, features: Int) {
     precondition(x.rank == 3, "\(op) takes a time-major sequence [T, B, features], not \(x.shape)")
@@ -225,54 +221,69 @@ func expectShape(_ t: Tensor?, _ shape: [Int], _ name: String, _ op: String) {
     precondition(t.shape == shape, "\(op): \(name) must be \(shape), not \(t.shape)")
 }
 
-/// The input projection of a whole sequence: rows `[T*B, G] = x W^T + a + b` (from tokens: the
-/// table `E W^T + a + b` and one row of it per step and row).
-///
-/// With several row blocks (`forEachRowBlock`), each core projects the rows of its own block, a
-/// band of gate columns over all steps at a time (the band's packed weight stays in its cache),
-/// so the recurrence that follows finds them in its own cache; one product over all T*B rows
-/// would leave half of them on the other core.
-func projectInputs(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB: Tensor?, into out: UnsafeMutablePointer<Float>) {
-    let x = input.tensor, inputs = input.features, g = weight.shape[0], steps = input.steps, batch = input.batch
-    let target = SharedPointer(out)
-    if let tokens = input.tokens {
-        let rows = x.shape[0], table = Buffer(uninitializedCount: rows * g)
-        fillRows(table.pointer, rows: rows, columns: g, a: biasA?.data, b: biasB?.data)
-        gemm(transposeA: false, transposeB: true, m: rows, n: g, k: inputs,
-             a: x.data, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: table.pointer, ldc: g)
-        let source = SharedPointer(UnsafePointer(table.pointer))
-        forEachRowBlock(batch) { block in
-            for s in 0..<steps {
-                for b in block {
-                    let r = s * batch + b
-                    (target.pointer + r * g).update(from: source.pointer + Int(tokens[r]) * g, count: g)
-                }
+/// The input projection of a sequence, rows `out[s*B + b, G] = x_s W^T + a + b` (from tokens: rows
+/// of the table `E W^T + a + b`). With several row blocks (`forEachRowBlock`) it is made one step at
+/// a time inside the recurrence, by the core that runs the rows, just before the step's
+/// element-wise pass reads them from its cache (rows projected for all steps beforehand would have
+/// gone out to memory); with one block, by one product over all T*B rows here, up front.
+/// Made on the calling thread; each row block takes `forBlock()` on its own core.
+struct InputProjection: @unchecked Sendable {
+    let batch: Int, gates: Int, inputs: Int
+    private let out: UnsafeMutablePointer<Float>
+    private let tokens: [Int32]?
+    /// From tokens: the projected table `[V, G]`; else the bias row `[G]` the products start from.
+    private let start: Buffer
+    private let x: UnsafePointer<Float>
+    /// Nil when the whole projection was made up front.
+    private let product: RecurrentProduct?
+
+    init(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB: Tensor?, into out: UnsafeMutablePointer<Float>) {
+        batch = input.batch; gates = weight.shape[0]; inputs = input.features
+        self.out = out; tokens = input.tokens; x = UnsafePointer(input.tensor.data)
+        let perStep = recurrentRowBlocks(input.batch) > 1
+        if input.tokens != nil {
+            let rows = input.tensor.shape[0]
+            start = Buffer(uninitializedCount: rows * gates)
+            fillRows(start.pointer, rows: rows, columns: gates, a: biasA?.data, b: biasB?.data)
+            gemm(transposeA: false, transposeB: true, m: rows, n: gates, k: inputs,
+                 a: x, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: start.pointer, ldc: gates)
+            product = nil
+        } else {
+            start = Buffer(uninitializedCount: gates)
+            fillRows(start.pointer, rows: 1, columns: gates, a: biasA?.data, b: biasB?.data)
+            product = perStep ? RecurrentProduct(weight, transposed: true, steps: input.steps) : nil
+            if !perStep {
+                let rows = input.steps * input.batch
+                fillRows(out, rows: rows, columns: gates, a: biasA?.data, b: biasB?.data)
+                gemm(transposeA: false, transposeB: true, m: rows, n: gates, k: inputs,
+                     a: x, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: out, ldc: gates)
             }
         }
-        withExtendedLifetime(table) {}
-    } else if recurrentRowBlocks(batch) > 1 {
-        let xs = SharedPointer(UnsafePointer(x.data)), weights = RecurrentProduct(weight, transposed: true, steps: steps)
-        let bias = Buffer(uninitializedCount: g), start = SharedPointer(UnsafePointer(bias.pointer))
-        fillRows(bias.pointer, rows: 1, columns: g, a: biasA?.data, b: biasB?.data)
-        forEachRowBlock(batch) { block in
-            let product = weights.packedCopy()
-            // A band of columns at a time over all steps: its share of the weight is read from memory once.
-            var low = 0
-            while low < g {
-                let columns = low..<min(g, low + projectionBandColumns)
-                for s in 0..<steps {
-                    let first = s * batch + block.lowerBound
-                    product.accumulate(m: block.count, a: xs.pointer + first * inputs, lda: inputs, c: target.pointer + first * g, ldc: g,
-                                       columns: columns, start: start.pointer)
-                }
-                low = columns.upperBound
-            }
+        if !perStep, let tokens {
+            for (r, id) in tokens.enumerated() { (out + r * gates).update(from: start.pointer + Int(id) * gates, count: gates) }
         }
-        withExtendedLifetime(bias) {}
-    } else {
-        fillRows(out, rows: steps * batch, columns: g, a: biasA?.data, b: biasB?.data)
-        gemm(transposeA: false, transposeB: true, m: steps * batch, n: g, k: inputs,
-             a: x.data, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: out, ldc: g)
+    }
+
+    private init(_ other: InputProjection, product: RecurrentProduct?) {
+        (batch, gates, inputs, out, tokens, start, x) = (other.batch, other.gates, other.inputs, other.out, other.tokens, other.start, other.x)
+        self.product = product
+    }
+
+    /// This projection with the weight packed by the calling core.
+    func forBlock() -> InputProjection { InputProjection(self, product: product?.packedCopy()) }
+
+    /// Writes the projected rows `rows` of step `step` (nothing when they were made up front).
+    func project(step: Int, rows: Range<Int>) {
+        guard recurrentRowBlocks(batch) > 1 else { return }
+        let first = step * batch + rows.lowerBound
+        if let tokens {
+            for r in first..<(first + rows.count) {
+                (out + r * gates).update(from: start.pointer + Int(tokens[r]) * gates, count: gates)
+            }
+        } else if let product {
+            product.accumulate(m: rows.count, a: x + first * inputs, lda: inputs, c: out + first * gates, ldc: gates,
+                               start: UnsafePointer(start.pointer))
+        }
     }
 }
 
