@@ -48,8 +48,7 @@ public func gruSequence(
     if let biasHH { inputs.append(biasHH) }
     joint.record(inputs) { joint in
         let gradOutput = SharedPointer(joint.grad!)
-        let dh = Buffer(count: BH), total = Buffer(count: BH)
-        dh.pointer.update(from: gradOutput.pointer + T * BH, count: BH)
+        let initialGradient = Buffer(uninitializedCount: BH)
         // Every row is written at every step unless some rows stop early (then they stay 0).
         let gateBuffer = { (count: Int) in mask.lengths == nil ? Buffer(uninitializedCount: count) : Buffer(count: count) }
         // The hidden gates' gradient equals the input gates' in the r and z blocks; only its n block
@@ -59,25 +58,28 @@ public func gruSequence(
         forEachRowBlock(B) { rows in
             let recurrentBack = recurrentBack.packedCopy()
             let r0 = rows.lowerBound, n = rows.count
+            let carried = BlockStates(rows: rows, width: H, from: gradOutput.pointer + T * BH), sum = BlockStates(rows: rows, width: H)
+            let dh = carried.pointer, total = sum.pointer
             // A row is inactive at the steps from its length on, which this loop meets before any
             // of its active steps: its rows here are still the initial zeros then, and the product
             // below adds nothing for it.
             let stepGradient = Buffer(count: n * G), dgh = stepGradient.pointer
             for s in stride(from: T - 1, through: 0, by: -1) {
-                mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)
+                mask.addOutputGradient(s, rows: rows, carry: dh, gradOutput: gradOutput.pointer, total: total, width: H)
                 mask.forEachActiveRun(s, rows: rows) { run in
                     let r = run.lowerBound
                     gruStepBackward(gates: inputGates.pointer + s * B * G + r * G, hiddenN: hiddenN.pointer + s * BH + r * H,
-                                    hPrev: hs.pointer + s * BH + r * H, gradH: total.pointer + r * H,
+                                    hPrev: hs.pointer + s * BH + r * H, gradH: total + r * H,
                                     gradInputGates: gradInputGates.pointer + s * B * G + r * G, gradHiddenGates: dgh + (r - r0) * G,
-                                    gradHiddenN: gradHiddenN.pointer + s * BH + r * H, gradHPrev: dh.pointer + r * H,
+                                    gradHiddenN: gradHiddenN.pointer + s * BH + r * H, gradHPrev: dh + r * H,
                                     batch: run.count, hidden: H)
                 }
-                mask.passInactive(s, rows: rows, total: total.pointer, into: dh.pointer, width: H)
-                recurrentBack.accumulate(m: n, a: dgh, lda: G, c: dh.pointer + r0 * H, ldc: H)
+                mask.passInactive(s, rows: rows, total: total, into: dh, width: H)
+                recurrentBack.accumulate(m: n, a: dgh, lda: G, c: dh + r0 * H, ldc: H)
             }
+            carried.copyRows(to: initialGradient.pointer)
         }
-        addGradient(dh.pointer, to: h0)
+        addGradient(initialGradient.pointer, to: h0)
         // b_hh's r and z blocks take the same column sums as b_ih's: made once, there.
         let hiddenBiasGradient = biasHH.flatMap { $0.requiresGrad ? $0.gradientBuffer() : nil }
         let sums = hiddenBiasGradient.map { _ in Buffer(count: G) }

@@ -51,32 +51,35 @@ public func lstmSequence(
     if let biasHH { inputs.append(biasHH) }
     joint.record(inputs) { joint in
         let gradOutput = SharedPointer(joint.grad!)
-        let dh = Buffer(count: BH), dc = Buffer(count: BH), total = Buffer(count: BH)
-        dh.pointer.update(from: gradOutput.pointer + T * BH, count: BH)
-        dc.pointer.update(from: gradOutput.pointer + (T + 1) * BH, count: BH)
+        let initialGradients = (h: Buffer(uninitializedCount: BH), c: Buffer(uninitializedCount: BH))
         // Every row is written at every step unless some rows stop early (then they stay 0).
         let gradGates = mask.lengths == nil ? Buffer(uninitializedCount: T * B * G) : Buffer(count: T * B * G)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
         forEachRowBlock(B) { rows in
             let recurrentBack = recurrentBack.packedCopy()
             let r0 = rows.lowerBound, n = rows.count
+            let carriedH = BlockStates(rows: rows, width: H, from: gradOutput.pointer + T * BH)
+            let carriedC = BlockStates(rows: rows, width: H, from: gradOutput.pointer + (T + 1) * BH), sum = BlockStates(rows: rows, width: H)
+            let dh = carriedH.pointer, dc = carriedC.pointer, total = sum.pointer
             for s in stride(from: T - 1, through: 0, by: -1) {
-                mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)
+                mask.addOutputGradient(s, rows: rows, carry: dh, gradOutput: gradOutput.pointer, total: total, width: H)
                 let dg = gradGates.pointer + s * B * G
                 mask.forEachActiveRun(s, rows: rows) { run in
                     let r = run.lowerBound
                     lstmStepBackward(gates: gates.pointer + s * B * G + r * G, cPrev: cs.pointer + s * BH + r * H,
-                                     cellOutput: cellOutput.pointer + s * BH + r * H, gradH: total.pointer + r * H,
-                                     gradC: dc.pointer + r * H, gradGates: dg + r * G,
+                                     cellOutput: cellOutput.pointer + s * BH + r * H, gradH: total + r * H,
+                                     gradC: dc + r * H, gradGates: dg + r * G,
                                      batch: run.count, hidden: H, activations: activations)
                 }
-                (dh.pointer + r0 * H).update(repeating: 0, count: n * H)
-                recurrentBack.accumulate(m: n, a: dg + r0 * G, lda: G, c: dh.pointer + r0 * H, ldc: H)
-                mask.passInactive(s, rows: rows, total: total.pointer, into: dh.pointer, width: H)
+                (dh + r0 * H).update(repeating: 0, count: n * H)
+                recurrentBack.accumulate(m: n, a: dg + r0 * G, lda: G, c: dh + r0 * H, ldc: H)
+                mask.passInactive(s, rows: rows, total: total, into: dh, width: H)
             }
+            carriedH.copyRows(to: initialGradients.h.pointer)
+            carriedC.copyRows(to: initialGradients.c.pointer)
         }
-        addGradient(dh.pointer, to: h0)
-        addGradient(dc.pointer, to: c0)
+        addGradient(initialGradients.h.pointer, to: h0)
+        addGradient(initialGradients.c.pointer, to: c0)
         projectionBackward(gradPre: gradGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
                            states: hs.pointer, weightHH: weightHH, biasHH: biasHH)
     }

@@ -113,6 +113,31 @@ func recurrentResult(states: Buffer, mask: SequenceMask, width: Int, finals: [Un
     return joint
 }
 
+/// One row block's own copy of `[B, width]` batch states (the gradient a backward carries from
+/// step to step, its sums): the block uses rows `rows`, addressed as in a whole-batch buffer, in
+/// memory no other core writes. When two cores wrote neighbouring rows of one shared buffer at
+/// every step, the writes of one of them slowed down (a GRU backward pass by 4-8 us a step of
+/// 20-30, with the cores far apart), as `RecurrentStepper`'s per-part scratch found for sampling.
+final class BlockStates: @unchecked Sendable {
+    private let buffer: Buffer
+    let rows: Range<Int>, width: Int
+
+    /// The block's rows copied from `source` (a whole-batch buffer), or zeros.
+    init(rows: Range<Int>, width: Int, from source: UnsafePointer<Float>? = nil) {
+        buffer = Buffer(count: rows.upperBound * width)
+        self.rows = rows; self.width = width
+        if let source { (buffer.pointer + rows.lowerBound * width).update(from: source + rows.lowerBound * width, count: rows.count * width) }
+    }
+
+    /// Row b (in `rows`) is at `pointer + b * width`.
+    var pointer: UnsafeMutablePointer<Float> { buffer.pointer }
+
+    /// Writes the block's rows into a whole-batch buffer.
+    func copyRows(to target: UnsafeMutablePointer<Float>) {
+        (target + rows.lowerBound * width).update(from: buffer.pointer + rows.lowerBound * width, count: rows.count * width)
+    }
+}
+
 /// How many blocks of rows a recurrence over `batch` rows is split into: rows are independent
 /// through time, so each block runs all its steps on its own core with no synchronisation.
 func recurrentRowBlocks(_ batch: Int) -> Int {
