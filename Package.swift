@@ -28,7 +28,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "CStream"),
+        .target(name: "Kernels", dependencies: ["CBLAS", "CStream"], swiftSettings: kernelSettings),
         .target(name: "Autograd", dependencies: ["Kernels"], swiftSettings: kernelSettings),
         .target(name: "FileOutput"),
         .target(name: "NN", dependencies: ["Autograd", "Kernels", "FileOutput"], swiftSettings: kernelSettings),

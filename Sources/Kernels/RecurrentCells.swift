@@ -1,3 +1,4 @@
+import CStream
 /// Activation functions of recurrent cells, applied to 8 lanes at a time; each derivative is
 /// written through the function's output `y`, which is what the cells keep for the backward.
 public enum RecurrentActivation: String, Sendable, CaseIterable, Codable {
@@ -46,6 +47,19 @@ func load(_ p: UnsafePointer<Float>, _ n: Int) -> Float8 {
 
 @inline(__always)
 func load(_ p: UnsafeMutablePointer<Float>, _ n: Int) -> Float8 { load(UnsafePointer(p), n) }
+
+/// Stores the low `n` lanes of a vector as `store` does, but a whole vector at a 32-byte-aligned
+/// address past the caches (a non-temporal store: the line is not read first). For results read
+/// only much later, by another pass; `streamFence()` must follow before another core reads them.
+@inline(__always)
+func stream(_ v: Float8, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    if n == 8 && UInt(bitPattern: p) & 31 == 0 { glimpse_stream8(p, v); return }
+    store(v, p, n)
+}
+
+/// Orders the `stream` stores before every later store (they are weakly ordered).
+@inline(__always)
+func streamFence() { glimpse_stream_fence() }
 
 /// Stores the low `n` (1...8) lanes of a vector.
 @inline(__always)
@@ -218,7 +232,9 @@ public func gruStepForward(
 /// `hPrev`, `gradH`. Out: `gradInputGates` and `gradHiddenGates` (`[B, 3H]`, pre-activation;
 /// they differ only in the n block, `dn_pre` vs `dn_pre * r`, which is also written to
 /// `gradHiddenN`, `[B, H]`), and `gradHPrev = gradH * z` (the direct path; the caller adds
-/// `gradHiddenGates W_hh`).
+/// `gradHiddenGates W_hh`). `gradInputGates` and `gradHiddenN`, read only by the weight-gradient
+/// products after the whole sequence, are written past the caches (`stream`): with the cores far
+/// apart GRU training ran 2-3% faster (41.8-42.4k -> 42.8-43.5k tokens/s), the same with them near.
 public func gruStepBackward(
     gates: UnsafePointer<Float>, hiddenN: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
     gradH: UnsafePointer<Float>, gradInputGates: UnsafeMutablePointer<Float>, gradHiddenGates: UnsafeMutablePointer<Float>,
@@ -235,13 +251,14 @@ public func gruStepBackward(
             let dnPre = dh * (1 - z) * (1 - nn * nn)
             let dzPre = dh * (load(hp + j, n) - nn) * z * (1 - z)
             let drPre = dnPre * load(hn + j, n) * r * (1 - r)
-            store(drPre, dgi + j, n); store(dzPre, dgi + H + j, n); store(dnPre, dgi + 2 * H + j, n)
+            stream(drPre, dgi + j, n); stream(dzPre, dgi + H + j, n); stream(dnPre, dgi + 2 * H + j, n)
             store(drPre, dgh + j, n); store(dzPre, dgh + H + j, n); store(dnPre * r, dgh + 2 * H + j, n)
-            store(dnPre * r, dhn + j, n)
+            stream(dnPre * r, dhn + j, n)
             store(dh * z, dhp + j, n)
         }
         forEachLaneGroup(0..<H, lanes)
     }
+    streamFence()
 }
 
 /// `gradPre = gradY * f'(y)` for `count` elements, f' written through the output y.
