@@ -7,7 +7,9 @@ extension Tensor {
     func view(offset: Int, shape: [Int]) -> Tensor {
         let parent = self
         let out = Tensor(shape: shape, storage: storage, offset: (data - storage.pointer) + offset)
-        out.record([parent]) { out in parent.addToGradient(out.grad!, offset: offset, count: out.count) }
+        // The gradient arrives in the parent's own (`gradientBase`): nothing to add in the backward.
+        out.gradientBase = (parent, offset)
+        out.record([parent]) { _ in }
         return out
     }
 }

@@ -14,7 +14,9 @@ extension Tensor {
         precondition(Tensor.elementCount(resolved) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
         let x = self
         let out = Tensor(shape: resolved, storage: storage, offset: data - storage.pointer)
-        out.record([x]) { out in x.addToGradient(out.grad!, count: out.count) }
+        // The gradient arrives in x's own (`gradientBase`): nothing to add in the backward.
+        out.gradientBase = (x, 0)
+        out.record([x]) { _ in }
         return out
     }
 

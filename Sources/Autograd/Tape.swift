@@ -15,6 +15,13 @@ extension Tensor {
     /// gradient into its `grad`. Unless `retainGraph`, the graph is released afterwards.
     public func backward(gradient: [Float]? = nil, retainGraph: Bool = false) {
         precondition(requiresGrad, "backward() on a tensor that does not require gradients")
+        let order = topologicalOrder()
+        // Each pass starts the gradients of the graph's inner nodes afresh; only leaves accumulate
+        // (a second pass over a kept graph adds to the leaves what the first one did).
+        for node in order where node.backwardFunction != nil {
+            node.grad = nil
+            node.gradStorage = nil
+        }
         let seed = gradientBuffer()
         if let gradient {
             precondition(gradient.count == count, "backward gradient has \(gradient.count) elements, the tensor \(count)")
@@ -23,7 +30,6 @@ extension Tensor {
             precondition(count == 1, "backward() without a gradient needs a one-element tensor, not shape \(shape)")
             seed[0] += 1
         }
-        let order = topologicalOrder()
         for node in order.reversed() {
             guard let function = node.backwardFunction, node.grad != nil else { continue }
             function(node)

@@ -20,6 +20,10 @@ public final class Tensor {
     /// The gradient of the last `backward()` with respect to this tensor, same shape; nil until one arrives.
     public internal(set) var grad: UnsafeMutablePointer<Float>?
     var gradStorage: Buffer?
+    /// For a view of another tensor's elements (`reshaped`, a recurrent op's results): that tensor
+    /// and the view's offset in it. The view's gradient is then that slice of the other tensor's
+    /// gradient, so gradients flow into it in place and the view's backward has nothing to add.
+    var gradientBase: (tensor: Tensor, offset: Int)?
     var inputs: [Tensor] = []
     var backwardFunction: ((Tensor) -> Void)?
 
@@ -102,30 +106,21 @@ public final class Tensor {
         requiresGrad = flag
     }
 
-    /// The gradient buffer, allocated (zeroed) on first use.
+    /// The gradient buffer, allocated (zeroed) on first use; for a view, its slice of the base
+    /// tensor's gradient (see `gradientBase`).
     @discardableResult
     public func gradientBuffer() -> UnsafeMutablePointer<Float> {
         if let grad { return grad }
+        if let (base, offset) = gradientBase {
+            let g = base.gradientBuffer() + offset
+            gradStorage = base.gradStorage
+            grad = g
+            return g
+        }
         let b = Buffer(count: count)
         gradStorage = b
         grad = b.pointer
         return b.pointer
-    }
-
-    /// Adds `count` floats of `g` into the gradient from element `offset`. The first gradient to
-    /// arrive is copied into a new buffer (only the rest of it zeroed) instead of added to zeros.
-    func addToGradient(_ g: UnsafePointer<Float>, offset: Int = 0, count: Int) {
-        precondition(offset >= 0 && offset + count <= self.count, "a gradient slice outside the tensor")
-        if let grad {
-            accumulate(g, into: grad + offset, count: count)
-            return
-        }
-        let b = Buffer(uninitializedCount: self.count)
-        b.pointer.update(repeating: 0, count: offset)
-        (b.pointer + offset).update(from: g, count: count)
-        (b.pointer + offset + count).update(repeating: 0, count: self.count - offset - count)
-        gradStorage = b
-        grad = b.pointer
     }
 
     /// Sets the gradient to zero (if it exists).

@@ -272,11 +272,17 @@ public func activationBackward(
     forEachLaneGroup(0..<count, lanes)
 }
 
-/// Adds every row of `x [rows, columns]` into `sums [columns]` (bias gradients).
+/// Adds every row of `x [rows, columns]` into `sums [columns]` (bias gradients); a large `x` is
+/// split by columns over the cores (in bands of 16, each column summed in row order either way).
 public func addColumnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
-    for r in 0..<rows {
-        let row = x + r * columns
-        for c in 0..<columns { sums[c] += row[c] }
+    let bands = (columns + 15) / 16
+    let slices = rows * columns >= elementwiseSliceMinimum ? min(sliceCount(of: bands, minimumPerSlice: 1), kernelWorkers) : 1
+    forEachSlice(of: bands, slices: slices) { _, range in
+        let low = range.lowerBound * 16, high = min(columns, range.upperBound * 16)
+        for r in 0..<rows {
+            let row = x + r * columns
+            for c in low..<high { sums[c] += row[c] }
+        }
     }
 }
 

@@ -27,6 +27,18 @@ final class ShapeGradientTests: XCTestCase {
         checkGradients([random([2, 3, 4], 8)]) { $0[0].transposed(0, 2) }
     }
 
+    /// A reshape's gradient is a view of its input's: every path adds into the input once, and a
+    /// second backward over a kept graph adds the same again (not the first pass's total).
+    func testReshapeGradientsArriveInTheInputOnce() {
+        let x = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6], requiresGrad: true)
+        let y = (x.reshaped([3, 2]) * x.reshaped([6]).reshaped([3, 2])).sum() + (x * 2).sum()
+        y.backward(retainGraph: true)
+        let once = try! XCTUnwrap(x.gradValues)
+        XCTAssertEqual(once, x.values.map { 2 * $0 + 2 })
+        y.backward()
+        XCTAssertEqual(x.gradValues, once.map { 2 * $0 })
+    }
+
     func testSliceSplitConcat() {
         let x = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(x.slice(axis: 1, 1..<3).values, [2, 3, 5, 6])
