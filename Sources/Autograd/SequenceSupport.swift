@@ -2,14 +2,14 @@ import Kernels
 
 extension Tensor {
     /// A view of `shape.reduce(1, *)` elements of this tensor starting at `offset` (shares the
-    /// elements; the gradient is added back into that slice). Ops with several results build them
+    /// elements, and its gradient is that slice of this tensor's). Ops with several results build them
     /// as views of one joint tensor, so the joint op's backward runs once, after all of them.
     func view(offset: Int, shape: [Int]) -> Tensor {
         let parent = self
         let out = Tensor(shape: shape, storage: storage, offset: (data - storage.pointer) + offset)
         // The gradient arrives in the parent's own (`gradientBase`): nothing to add in the backward.
-        out.gradientBase = (parent, offset)
         out.record([parent]) { _ in }
+        if out.requiresGrad { out.gradientBase = (parent, offset) }
         return out
     }
 }

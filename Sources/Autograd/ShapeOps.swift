@@ -15,8 +15,8 @@ extension Tensor {
         let x = self
         let out = Tensor(shape: resolved, storage: storage, offset: data - storage.pointer)
         // The gradient arrives in x's own (`gradientBase`): nothing to add in the backward.
-        out.gradientBase = (x, 0)
         out.record([x]) { _ in }
+        if out.requiresGrad { out.gradientBase = (x, 0) }
         return out
     }
 

@@ -41,6 +41,7 @@ extension Tensor {
             for node in order {
                 node.inputs = []
                 node.backwardFunction = nil
+                node.gradientBase = nil
             }
         }
     }
