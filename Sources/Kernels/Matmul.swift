@@ -8,8 +8,10 @@ import CBLAS
 ///
 /// OpenBLAS itself runs single-threaded (its own threading scales poorly on the thin products of
 /// recurrent layers); a product of at least `parallelGemmFlops` is split here into `threads`
-/// blocks of C's rows (or columns, when C is wide), one per core. Code already running on
-/// several workers passes `threads: 1`.
+/// blocks of C's rows (or columns, when C is wide), one per core, or, for a long sum of thin
+/// products (k at least twice m and n: a weight gradient over a sequence's rows), into blocks of
+/// k whose partial products are then added (each core reads only its share of A and B). Code
+/// already running on several workers passes `threads: 1`.
 public func gemm(
     transposeA: Bool, transposeB: Bool,
     m: Int, n: Int, k: Int,
@@ -23,6 +25,11 @@ public func gemm(
     if m == 0 || n == 0 { return }
     _ = kernelWorkers   // puts OpenBLAS in single-threaded mode before its first product
     let workers = min(threads, 2 * m * n * k / parallelGemmFlops + 1)
+    if workers > 1 && k >= 2 * max(m, n) && k >= 64 {
+        splitInnerDimension(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                            b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, blocks: workers)
+        return
+    }
     if workers > 1 {
         let splitRows = m >= n
         let extent = splitRows ? m : n
@@ -62,6 +69,35 @@ public func gemm(
         Int32(m), Int32(n), Int32(k),
         alpha, a, Int32(lda), b, Int32(ldb),
         beta, c, Int32(ldc))
+}
+
+/// `gemm` over `blocks` slices of k on separate cores: the first adds its product into C (with
+/// `beta`), the others write theirs into scratch, which is then added into C row by row.
+private func splitInnerDimension(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int, blocks: Int
+) {
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (blocks - 1) * m * n)
+    defer { scratch.deallocate() }
+    let sa = SharedPointer(a), sb = SharedPointer(b), sc = SharedPointer(c), partial = SharedPointer(scratch)
+    parallelFor(workers: blocks) { w in
+        let lo = w * k / blocks, hi = (w + 1) * k / blocks
+        let aBlock = transposeA ? sa.pointer + lo * lda : sa.pointer + lo
+        let bBlock = transposeB ? sb.pointer + lo : sb.pointer + lo * ldb
+        if w == 0 {
+            gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: hi - lo, alpha: alpha, a: aBlock, lda: lda,
+                 b: bBlock, ldb: ldb, beta: beta, c: sc.pointer, ldc: ldc, threads: 1)
+        } else {
+            gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: hi - lo, alpha: alpha, a: aBlock, lda: lda,
+                 b: bBlock, ldb: ldb, beta: 0, c: partial.pointer + (w - 1) * m * n, ldc: n, threads: 1)
+        }
+    }
+    forEachSlice(of: m, slices: blocks) { _, rows in
+        for w in 1..<blocks {
+            for i in rows { accumulate(partial.pointer + (w - 1) * m * n + i * n, into: sc.pointer + i * ldc, count: n) }
+        }
+    }
 }
 
 /// The plain triple loop with the same contract as `gemm`, accumulated in Double.
