@@ -32,8 +32,8 @@ public func gruSequence(
         let r0 = rows.lowerBound, n = rows.count
         let stepHidden = Buffer(uninitializedCount: n * G), gh = stepHidden.pointer
         for s in 0..<T {
-            // The product starts from b_hh (or zeros) instead of reading the gates first.
             projection.project(step: s, rows: rows)
+            // The product starts from b_hh (or zeros) instead of reading the gates first.
             if hiddenBias == nil { fillRows(gh, rows: n, columns: G, a: nil, b: nil) }
             recurrent.accumulate(m: n, a: hs.pointer + s * BH + r0 * H, lda: H, c: gh, ldc: G, start: hiddenBias.map { UnsafePointer($0.pointer) })
             gruStepForward(inputGates: inputGates.pointer + s * B * G + r0 * G, hiddenGates: gh, hPrev: hs.pointer + s * BH + r0 * H,

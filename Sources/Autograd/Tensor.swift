@@ -1,5 +1,3 @@
-import Kernels
-
 /// A contiguous, row-major Float32 array with a shape, and the node of the autograd graph that
 /// produced it.
 ///

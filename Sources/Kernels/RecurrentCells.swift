@@ -276,7 +276,7 @@ public func activationBackward(
 /// split by columns over the cores (in bands of 16, each column summed in row order either way).
 public func addColumnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
     let bands = (columns + 15) / 16
-    let slices = rows * columns >= elementwiseSliceMinimum ? min(sliceCount(of: bands, minimumPerSlice: 1), kernelWorkers) : 1
+    let slices = rows * columns >= elementwiseSliceMinimum ? sliceCount(of: bands, minimumPerSlice: 1) : 1
     forEachSlice(of: bands, slices: slices) { _, range in
         let low = range.lowerBound * 16, high = min(columns, range.upperBound * 16)
         for r in 0..<rows {
