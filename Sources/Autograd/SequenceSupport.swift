@@ -189,19 +189,14 @@ struct RecurrentProduct: @unchecked Sendable {
     }
 
     /// `C[m, n] += A[m, k] * op(W)` (rows of A and C with strides `lda`, `ldc`), on the calling core;
-    /// with `columns` (starting on a multiple of 16), only those columns of C; with `start` (a row
-    /// of n values, such as a bias), `C = start + A op(W)` without reading C first.
-    func accumulate(m: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Range<Int>? = nil,
-                    start: UnsafePointer<Float>? = nil) {
-        let columns = columns ?? 0..<n, low = columns.lowerBound
-        precondition(low % 16 == 0 && columns.upperBound <= n, "a band of product columns starts on a multiple of 16 within \(n)")
+    /// with `start` (a row of n values, such as a bias), `C = start + A op(W)` without reading C first.
+    func accumulate(m: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int, start: UnsafePointer<Float>? = nil) {
         if let packed {
-            packedProduct(m: m, n: columns.count, k: k, a: a, lda: lda, packed: packed.pointer + low * k, c: c + low, ldc: ldc,
-                          start: start.map { $0 + low })
+            packedProduct(m: m, n: n, k: k, a: a, lda: lda, packed: packed.pointer, c: c, ldc: ldc, start: start)
         } else {
-            if let start { for r in 0..<m { (c + r * ldc + low).update(from: start + low, count: columns.count) } }
-            gemm(transposeA: false, transposeB: transposed, m: m, n: columns.count, k: k, a: a, lda: lda,
-                 b: transposed ? weight + low * ld : weight + low, ldb: ld, beta: 1, c: c + low, ldc: ldc, threads: 1)
+            if let start { for r in 0..<m { (c + r * ldc).update(from: start, count: n) } }
+            gemm(transposeA: false, transposeB: transposed, m: m, n: n, k: k, a: a, lda: lda,
+                 b: weight, ldb: ld, beta: 1, c: c, ldc: ldc, threads: 1)
         }
     }
 }
