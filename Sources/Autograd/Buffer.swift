@@ -21,6 +21,15 @@ public final class Buffer: @unchecked Sendable {
         }
     }
 
+    /// Allocates `count` zeroed elements with 128 bytes to spare after them, for memory one core
+    /// writes while another writes a neighbouring allocation: no cache line, nor the pair of lines
+    /// the hardware prefetcher fetches together, is then written by both (writes by two cores to
+    /// lines near each other slowed batch-1 steps and the recurrent backward, the more the farther
+    /// apart the cores were).
+    public convenience init(unsharedCount count: Int) {
+        self.init(count: count + 32)
+    }
+
     /// Allocates `count` elements without setting them, for a result every element of which is
     /// written before it is read.
     public init(uninitializedCount count: Int) {

@@ -117,16 +117,17 @@ func recurrentResult(states: Buffer, mask: SequenceMask, width: Int, finals: [Un
 
 /// One row block's own copy of `[B, width]` batch states (the gradient a backward carries from
 /// step to step, its sums): the block uses rows `rows`, addressed as in a whole-batch buffer, in
-/// memory no other core writes. When two cores wrote neighbouring rows of one shared buffer at
-/// every step, the writes of one of them slowed down (a GRU backward pass by 4-8 us a step of
-/// 20-30, with the cores far apart), as `RecurrentStepper`'s per-part scratch found for sampling.
+/// memory no other core writes (`Buffer(unsharedCount:)`). When two cores wrote neighbouring rows
+/// of one shared buffer at every step, the writes of one of them slowed down (a GRU backward pass
+/// by 4-8 us a step of 20-30, with the cores far apart), as `RecurrentStepper`'s per-part scratch
+/// found for sampling.
 final class BlockStates: @unchecked Sendable {
     private let buffer: Buffer
     let rows: Range<Int>, width: Int
 
     /// The block's rows copied from `source` (a whole-batch buffer), or zeros.
     init(rows: Range<Int>, width: Int, from source: UnsafePointer<Float>? = nil) {
-        buffer = Buffer(count: rows.upperBound * width)
+        buffer = Buffer(unsharedCount: rows.upperBound * width)
         self.rows = rows; self.width = width
         if let source { (buffer.pointer + rows.lowerBound * width).update(from: source + rows.lowerBound * width, count: rows.count * width) }
     }
@@ -251,6 +252,8 @@ func expectShape(_ t: Tensor?, _ shape: [Int], _ name: String, _ op: String) {
 /// Made on the calling thread; each row block takes `forBlock()` on its own core.
 struct InputProjection: @unchecked Sendable {
     let batch: Int, gates: Int, inputs: Int
+    /// Whether the rows are projected step by step (several row blocks) or were made up front.
+    let perStep: Bool
     private let out: UnsafeMutablePointer<Float>
     private let tokens: [Int32]?
     /// From tokens: the projected table `[V, G]`; else the bias row `[G]` the products start from.
@@ -262,7 +265,7 @@ struct InputProjection: @unchecked Sendable {
     init(_ input: SequenceInput, weight: Tensor, biasA: Tensor?, biasB: Tensor?, into out: UnsafeMutablePointer<Float>) {
         batch = input.batch; gates = weight.shape[0]; inputs = input.features
         self.out = out; tokens = input.tokens; x = UnsafePointer(input.tensor.data)
-        let perStep = recurrentRowBlocks(input.batch) > 1
+        perStep = recurrentRowBlocks(input.batch) > 1
         if input.tokens != nil {
             let rows = input.tensor.shape[0]
             start = Buffer(uninitializedCount: rows * gates)
@@ -287,7 +290,7 @@ struct InputProjection: @unchecked Sendable {
     }
 
     private init(_ other: InputProjection, product: RecurrentProduct?) {
-        (batch, gates, inputs, out, tokens, start, x) = (other.batch, other.gates, other.inputs, other.out, other.tokens, other.start, other.x)
+        (batch, gates, inputs, perStep, out, tokens, start, x) = (other.batch, other.gates, other.inputs, other.perStep, other.out, other.tokens, other.start, other.x)
         self.product = product
     }
 
@@ -296,7 +299,7 @@ struct InputProjection: @unchecked Sendable {
 
     /// Writes the projected rows `rows` of step `step` (nothing when they were made up front).
     func project(step: Int, rows: Range<Int>) {
-        guard recurrentRowBlocks(batch) > 1 else { return }
+        guard perStep else { return }
         let first = step * batch + rows.lowerBound
         if let tokens {
             for r in first..<(first + rows.count) {

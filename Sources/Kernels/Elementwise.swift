@@ -226,9 +226,10 @@ private func unaryForwardSlice(_ f: UnaryFunction, x: UnsafePointer<Float>, y: U
     }
 }
 
-/// `y[i] = f(x[i])` eight lanes at a time, the tail through a partial vector.
-@inline(__always)
-func vectorMap(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int, _ f: (Float8) -> Float8) {
+/// `y[i] = f(x[i])` eight lanes at a time, the tail through a partial vector (for a lane-wise `f`,
+/// every element gets the value it would get in a full vector). `x` and `y` may be the same.
+@inlinable @inline(__always)
+public func vectorMap(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int, _ f: (Float8) -> Float8) {
     var i = 0
     while i + 8 <= count {
         store8(f(load8(x + i)), y + i)

@@ -65,13 +65,13 @@ public func fastTanh(_ input: Float8) -> Float8 {
 @inlinable @inline(__always) public func fastTanh(_ x: Float) -> Float { fastTanh(Float8(repeating: x))[0] }
 
 /// Loads 8 floats from `p` (no alignment needed).
-@inline(__always)
+@usableFromInline @inline(__always)
 func load8(_ p: UnsafePointer<Float>) -> Float8 {
     UnsafeRawPointer(p).loadUnaligned(as: Float8.self)
 }
 
 /// Stores 8 floats at `p` (no alignment needed).
-@inline(__always)
+@usableFromInline @inline(__always)
 func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float8.self)
 }

@@ -125,7 +125,7 @@ public final class LMSampler {
         }
         let temperature = Float8(repeating: options.temperature)
         @inline(__always) func cool(_ v: Float8) -> Float8 { v / temperature }
-        mapLanes(logits, into: &scaled, cool)
+        logits.withUnsafeBufferPointer { l in scaled.withUnsafeMutableBufferPointer { vectorMap(l.baseAddress!, $0.baseAddress!, l.count, cool) } }
         if options.topK > 0 && options.topK < scaled.count {
             for i in scaled.indices { ranked[i] = scaled[i] }
             ranked.sort(by: >)
@@ -138,7 +138,7 @@ public final class LMSampler {
         for v in scaled { m = max(m, v) }
         let shift = Float8(repeating: m)
         @inline(__always) func exponential(_ v: Float8) -> Float8 { fastExp(v - shift) }
-        mapLanes(scaled, into: &weights, exponential)
+        scaled.withUnsafeBufferPointer { s in weights.withUnsafeMutableBufferPointer { vectorMap(s.baseAddress!, $0.baseAddress!, s.count, exponential) } }
         var total: Float = 0
         for w in weights { total += w }
         var u = generator.nextUniform() * total
@@ -147,23 +147,5 @@ public final class LMSampler {
             if u < 0 { return Int32(i) }
         }
         return Int32(scaled.lastIndex { $0 > -.infinity } ?? 0)
-    }
-}
-
-/// `target[i] = transform(source[i])`, eight lanes at a time; the tail goes through the same vector
-/// code one lane at a time, so every element gets exactly the value it would get in a full vector.
-@inline(__always)
-private func mapLanes(_ source: [Float], into target: inout [Float], _ transform: (Float8) -> Float8) {
-    let count = source.count
-    source.withUnsafeBufferPointer { source in
-        target.withUnsafeMutableBufferPointer { target in
-            var i = 0
-            while i + 8 <= count {
-                let v = transform(UnsafeRawPointer(source.baseAddress! + i).loadUnaligned(as: Float8.self))
-                UnsafeMutableRawPointer(target.baseAddress! + i).storeBytes(of: v, as: Float8.self)
-                i += 8
-            }
-            while i < count { target[i] = transform(Float8(repeating: source[i]))[0]; i += 1 }
-        }
     }
 }

@@ -89,10 +89,7 @@ public final class AttentionDecoderStepper {
                  b: encoderAttention.weight.data, ldb: d, c: projected.pointer + range.lowerBound * a, ldc: a, threads: 1)
         }
         ensureCapacity(images)
-        if alphas.count < capacity * l {
-            alphas = Buffer(count: capacity * l)
-            reserveScratch()
-        }
+        if alphas.count < capacity * l { reserveStepBuffers() }
         rows = images
         rowImage = Array(0..<images)
         if zeroInitialState {
@@ -272,12 +269,13 @@ public final class AttentionDecoderStepper {
         hiddenOut = grown(hiddenOut, hiddenRows); spareOut = Buffer(count: n * hiddenRows)
         gated = Buffer(count: n * featureSize)
         logProbabilities = Buffer(count: n * vocabularySize)
-        alphas = Buffer(count: n * locations)
-        reserveScratch()
+        reserveStepBuffers()
     }
 
-    /// Scratch for every team part at the current capacity and number of locations.
-    private func reserveScratch() {
+    /// The attention weights and every team part's scratch for the current capacity and number of
+    /// locations.
+    private func reserveStepBuffers() {
+        alphas = Buffer(count: capacity * locations)
         scratch = (0..<SpinTeam.shared.size).map { _ in
             DecoderPartScratch(rows: capacity, locations: locations, featureSize: featureSize, gates: 4 * hiddenSize, vocabulary: vocabularySize)
         }
@@ -324,9 +322,8 @@ private func gateContext(_ z: UnsafeMutablePointer<Float>, gate: UnsafePointer<F
     while j < count { z[j] *= fastSigmoid(gate[j]); j += 1 }
 }
 
-/// One team part's share of a decoding step, each array an allocation of its own with 128 bytes to
-/// spare, so no cache line is written by two cores (as `PartScratch` in NN: lines written by both
-/// cores slow batch-1 steps down, the more the farther apart the cores are). Per row:
+/// One team part's share of a decoding step, each array an allocation of its own
+/// (`Buffer(unsharedCount:)`), so no cache line is written by two cores. Per row:
 /// the scores of the part's locations (at their places in `[L]`), their largest value, the sum of
 /// their exponentials and their weighted feature sum (`[D]`), the part's gate rows (`[4H]`) and its
 /// logits (at their places in `[V]`).
@@ -334,8 +331,7 @@ private final class DecoderPartScratch {
     let scores: Buffer, maxima: Buffer, sums: Buffer, context: Buffer, gates: Buffer, logits: Buffer
 
     init(rows: Int, locations: Int, featureSize: Int, gates gateCount: Int, vocabulary: Int) {
-        func padded(_ count: Int) -> Buffer { Buffer(count: count + 32) }
-        scores = padded(rows * locations); maxima = padded(rows); sums = padded(rows)
-        context = padded(rows * featureSize); gates = padded(rows * gateCount); logits = padded(rows * vocabulary)
+        scores = Buffer(unsharedCount: rows * locations); maxima = Buffer(unsharedCount: rows); sums = Buffer(unsharedCount: rows)
+        context = Buffer(unsharedCount: rows * featureSize); gates = Buffer(unsharedCount: rows * gateCount); logits = Buffer(unsharedCount: rows * vocabulary)
     }
 }

@@ -18,8 +18,8 @@ public final class RecurrentStepper {
     let cell: [Buffer], nextHidden: Buffer
     /// The first layer's input gates for `step(input:)`, written by the calling thread alone.
     let inputGates: Buffer
-    /// Each part's gate rows, in allocations of their own (see `PartScratch`); grown on demand.
-    var scratch: [PartScratch] = []
+    /// Each part's gate rows, in allocations of their own (see `PartScratch`), one per worker.
+    private(set) var scratch: [PartScratch]
     /// `generate`: the first layer's next state, written by every worker for its units while the
     /// others may still read the current one; it then trades places with `hidden[0]`.
     var spareFirstHidden: Buffer
@@ -28,7 +28,9 @@ public final class RecurrentStepper {
     var readOutInput: UnsafePointer<Float>?
     let readOutStep = Atomic<Int>(0)
     /// Cores a step's units are split over (1 below 128 units; settable).
-    public var workers: Int
+    public var workers: Int {
+        didSet { scratch = Self.partScratch(parts: workers, gates: gateCount * hiddenSize, layers: layerCount) }
+    }
 
     /// A stepper over an LSTM stack (one direction; the weights are read live, not copied).
     public convenience init(_ lstm: LSTM) {
@@ -60,6 +62,11 @@ public final class RecurrentStepper {
         // The split runs on a spinning team (`SpinTeam`), which hands over in well under a
         // microsecond, so layers from 128 units are worth splitting.
         workers = hidden >= 128 ? min(SpinTeam.shared.size, hidden / 64) : 1
+        scratch = Self.partScratch(parts: workers, gates: gates * hidden, layers: cells.count)
+    }
+
+    private static func partScratch(parts: Int, gates: Int, layers: Int) -> [PartScratch] {
+        (0..<parts).map { _ in PartScratch(gates: gates, layers: layers) }
     }
 
     /// Sets every state to zero.
@@ -110,7 +117,6 @@ public final class RecurrentStepper {
 
     private func advance(firstLayerGates: UnsafePointer<Float>) -> UnsafePointer<Float> {
         let H = hiddenSize, G = gateCount, workers = workers
-        reserveScratch(parts: workers)
         for layer in 0..<layerCount {
             SpinTeam.shared.run(parts: workers) { w in
                 let units = workerRange(w, of: workers, total: H), own = scratch[w]
@@ -126,11 +132,6 @@ public final class RecurrentStepper {
             hidden[layer].pointer.update(from: nextHidden.pointer, count: H)
         }
         return output
-    }
-
-    /// Makes sure there is scratch for `parts` parts (allocating only when there is too little).
-    func reserveScratch(parts: Int) {
-        while scratch.count < parts { scratch.append(PartScratch(gates: gateCount * hiddenSize, layers: layerCount)) }
     }
 
     /// Rows `rows` of layer `layer`'s input part, `W_ih x + b_ih` (+ `b_hh` for an LSTM, which adds
@@ -171,7 +172,7 @@ public final class RecurrentStepper {
 
 /// One part's gate rows of a step: the input part `[G * H]` and, per layer, the hidden part
 /// `[G * H]`, of which the part writes and reads only the rows of its own units. Each is an
-/// allocation of its own with 128 bytes to spare, so no pair of cache lines (what the hardware
+/// allocation of its own (`Buffer(unsharedCount:)`), so no pair of cache lines (what the hardware
 /// prefetcher fetches together) is written by two cores. With the gate rows of both cores in one
 /// buffer, a batch-1 GRU step's weight streaming ran 40-50% slower whenever the two cores were far
 /// apart (borders between the cores' rows aligned to 64 bytes did not help; separate buffers did).
@@ -180,7 +181,7 @@ final class PartScratch {
     let hiddenParts: [Buffer]
 
     init(gates: Int, layers: Int) {
-        inputGates = Buffer(count: gates + 32)
-        hiddenParts = (0..<layers).map { _ in Buffer(count: gates + 32) }
+        inputGates = Buffer(unsharedCount: gates)
+        hiddenParts = (0..<layers).map { _ in Buffer(unsharedCount: gates) }
     }
 }

@@ -19,7 +19,6 @@ extension RecurrentStepper {
                          next: (UnsafePointer<Float>) -> UnsafePointer<Float>?) {
         let hiddenShares = unitShares(callerRowsAhead: readOutRows, rowsPerUnit: layerCount * gateCount)
         let updateShares = unitShares(callerRowsAhead: 0, rowsPerUnit: gateCount)
-        reserveScratch(parts: max(hiddenShares.count, updateShares.count))
         withoutActuallyEscaping(next) { next in
             var readOut: ((UnsafePointer<Float>) -> UnsafePointer<Float>?)?
             while advanceFirstLayer(shares: hiddenShares, input: first, readOut: readOut) {
