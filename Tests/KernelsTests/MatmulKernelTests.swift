@@ -1,4 +1,5 @@
 import Kernels
+import CPackedProduct
 import XCTest
 
 final class MatmulKernelTests: XCTestCase {
@@ -34,6 +35,31 @@ final class MatmulKernelTests: XCTestCase {
 }
 
 final class PackedProductTests: XCTestCase {
+    /// The AVX-512 kernel sums each element's products in the portable kernel's order, so both give
+    /// the same bits (training runs the same on any x86-64 CPU): every row remainder from 1 to 19,
+    /// partial panels, accumulating and from a start row.
+    func testWideKernelGivesThePortableBits() throws {
+        try XCTSkipUnless(widePackedProductAvailable, "this CPU has no AVX-512: only the portable kernel runs here")
+        for m in 1...19 {
+            for (n, k) in [(16, 7), (40, 64), (3, 2)] {
+                let lda = k + 1, ldc = n + 2
+                let a = values(m * lda, UInt64(m)), w = values(k * n, 9)
+                var packed = [Float](repeating: .nan, count: packedCount(k: k, n: n))
+                packRightHandSide(w, k: k, n: n, ld: n, transposed: false, into: &packed)
+                let start = values(n, 5)
+                for fromStart in [false, true] {
+                    var wide = values(m * ldc, 3), portable = wide
+                    start.withUnsafeBufferPointer { start in
+                        let first = fromStart ? start.baseAddress : nil
+                        glimpse_packed_product_wide(m, n, k, a, lda, packed, &wide, ldc, first)
+                        portablePackedProduct(m: m, n: n, k: k, a: a, lda: lda, packed: packed, c: &portable, ldc: ldc, start: first)
+                    }
+                    XCTAssertEqual(wide.map(\.bitPattern), portable.map(\.bitPattern), "m \(m) n \(n) k \(k) from start \(fromStart)")
+                }
+            }
+        }
+    }
+
     func values(_ n: Int, _ seed: UInt64) -> [Float] {
         var state = seed
         return (0..<n).map { _ in
@@ -42,26 +68,35 @@ final class PackedProductTests: XCTestCase {
         }
     }
 
-    /// Every remainder of rows (tiles of 4, tail of 1) and columns (panels of 16, a partial last
-    /// one), both packing layouts, padded strides; accumulation into C, and from a start row.
+    typealias Kernel = (Int, Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int,
+                        UnsafePointer<Float>?) -> Void
+
+    /// The portable kernel, and the one `packedProduct` runs (the AVX-512 one where the CPU has it).
     func testPackedProductMatchesReference() {
-        for (m, n, k) in [(1, 1, 1), (4, 16, 8), (5, 17, 3), (7, 33, 10), (32, 64, 31), (3, 40, 1)] {
+        checkAgainstReference(portablePackedProduct, "portable")
+        checkAgainstReference(packedProduct, widePackedProductAvailable ? "wide" : "portable")
+    }
+
+    /// Every remainder of rows (tiles of 8 and 4, tail of 1) and columns (panels of 16, a partial
+    /// last one), both packing layouts, padded strides; accumulation into C, and from a start row.
+    func checkAgainstReference(_ packedProduct: Kernel, _ name: String) {
+        for (m, n, k) in [(1, 1, 1), (4, 16, 8), (5, 17, 3), (7, 33, 10), (32, 64, 31), (3, 40, 1), (13, 20, 9)] {
             for transposed in [false, true] {
                 let lda = k + 2, ldw = (transposed ? k : n) + 3, ldc = n + 1
                 let a = values(m * lda, 1), w = values((transposed ? n : k) * ldw, 2)
                 var packed = [Float](repeating: .nan, count: packedCount(k: k, n: n))
                 packRightHandSide(w, k: k, n: n, ld: ldw, transposed: transposed, into: &packed)
                 var c = values(m * ldc, 3), expected = c
-                packedProduct(m: m, n: n, k: k, a: a, lda: lda, packed: packed, c: &c, ldc: ldc)
+                packedProduct(m, n, k, a, lda, packed, &c, ldc, nil)
                 gemmReference(transposeA: false, transposeB: transposed, m: m, n: n, k: k, a: a, lda: lda, b: w, ldb: ldw,
                               beta: 1, c: &expected, ldc: ldc)
                 for i in 0..<c.count {
-                    XCTAssertEqual(c[i], expected[i], accuracy: 1e-4, "m \(m) n \(n) k \(k) transposed \(transposed) at \(i)")
+                    XCTAssertEqual(c[i], expected[i], accuracy: 1e-4, "\(name): m \(m) n \(n) k \(k) transposed \(transposed) at \(i)")
                 }
                 // From a start row: C's old values (NaN here) are not read; the padding stays untouched.
                 let start = values(n, 4)
                 var fresh = [Float](repeating: .nan, count: m * ldc)
-                packedProduct(m: m, n: n, k: k, a: a, lda: lda, packed: packed, c: &fresh, ldc: ldc, start: start)
+                packedProduct(m, n, k, a, lda, packed, &fresh, ldc, start)
                 var fromStart = [Float](repeating: 0, count: m * ldc)
                 for i in 0..<m { for j in 0..<n { fromStart[i * ldc + j] = start[j] } }
                 gemmReference(transposeA: false, transposeB: transposed, m: m, n: n, k: k, a: a, lda: lda, b: w, ldb: ldw,
@@ -69,9 +104,9 @@ final class PackedProductTests: XCTestCase {
                 for i in 0..<m {
                     for j in 0..<ldc {
                         if j < n {
-                            XCTAssertEqual(fresh[i * ldc + j], fromStart[i * ldc + j], accuracy: 1e-4, "start: m \(m) n \(n) k \(k) at \(i), \(j)")
+                            XCTAssertEqual(fresh[i * ldc + j], fromStart[i * ldc + j], accuracy: 1e-4, "\(name) from start: m \(m) n \(n) k \(k) at \(i), \(j)")
                         } else {
-                            XCTAssertTrue(fresh[i * ldc + j].isNaN, "start: padding column \(j) of row \(i) was written")
+                            XCTAssertTrue(fresh[i * ldc + j].isNaN, "\(name) from start: padding column \(j) of row \(i) was written")
                         }
                     }
                 }

@@ -1,0 +1,66 @@
+#include "packed_product.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define WIDE __attribute__((target("avx512f,fma")))
+
+int glimpse_packed_product_wide_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? 1 : 0;
+}
+
+// R rows of one 16-column panel, one vector accumulator per row, k in order.
+#define TILE(R)                                                                                   \
+    WIDE static void tile##R(long k, const float *a, long lda, const float *panel, float *c,      \
+                             long ldc, const float *start, __mmask16 mask) {                      \
+        __m512 acc[R];                                                                            \
+        for (int r = 0; r < R; r++) acc[r] = _mm512_maskz_loadu_ps(mask, start ? start : c + r * ldc); \
+        const float *p = panel;                                                                   \
+        for (long kk = 0; kk < k; kk++, p += 16) {                                                \
+            __m512 b = _mm512_loadu_ps(p);                                                        \
+            for (int r = 0; r < R; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r * lda + kk]), b, acc[r]); \
+        }                                                                                         \
+        for (int r = 0; r < R; r++) _mm512_mask_storeu_ps(c + r * ldc, mask, acc[r]);             \
+    }
+TILE(8)
+TILE(4)
+
+// One row: two accumulators over the even and odd k, added at the end.
+WIDE static void row(long k, const float *a, const float *panel, float *c, const float *start, __mmask16 mask) {
+    __m512 even = _mm512_maskz_loadu_ps(mask, start ? start : c), odd = _mm512_setzero_ps();
+    const float *p = panel;
+    long kk = 0;
+    for (; kk + 2 <= k; kk += 2, p += 32) {
+        even = _mm512_fmadd_ps(_mm512_set1_ps(a[kk]), _mm512_loadu_ps(p), even);
+        odd = _mm512_fmadd_ps(_mm512_set1_ps(a[kk + 1]), _mm512_loadu_ps(p + 16), odd);
+    }
+    if (kk < k) even = _mm512_fmadd_ps(_mm512_set1_ps(a[kk]), _mm512_loadu_ps(p), even);
+    _mm512_mask_storeu_ps(c, mask, _mm512_add_ps(even, odd));
+}
+
+WIDE void glimpse_packed_product_wide(long m, long n, long k, const float *a, long lda, const float *packed,
+                                      float *c, long ldc, const float *start) {
+    for (long j = 0; j < n; j += 16) {
+        const float *panel = packed + (j / 16) * k * 16;
+        long width = n - j < 16 ? n - j : 16;
+        __mmask16 mask = (__mmask16)((1u << width) - 1);
+        const float *first = start ? start + j : 0;
+        long i = 0;
+        for (; i + 8 <= m; i += 8) tile8(k, a + i * lda, lda, panel, c + i * ldc + j, ldc, first, mask);
+        for (; i + 4 <= m; i += 4) tile4(k, a + i * lda, lda, panel, c + i * ldc + j, ldc, first, mask);
+        for (; i < m; i++) row(k, a + i * lda, panel, c + i * ldc + j, first, mask);
+    }
+}
+
+#else
+
+int glimpse_packed_product_wide_available(void) { return 0; }
+
+void glimpse_packed_product_wide(long m, long n, long k, const float *a, long lda, const float *packed,
+                                 float *c, long ldc, const float *start) {
+    (void)m; (void)n; (void)k; (void)a; (void)lda; (void)packed; (void)c; (void)ldc; (void)start;
+    __builtin_trap();
+}
+
+#endif
