@@ -29,8 +29,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "CStream"),
-        .target(name: "CPackedProduct"),
-        .target(name: "Kernels", dependencies: ["CBLAS", "CStream", "CPackedProduct"], swiftSettings: kernelSettings),
+        .target(name: "CWideProducts"),
+        .target(name: "Kernels", dependencies: ["CBLAS", "CStream", "CWideProducts"], swiftSettings: kernelSettings),
         .target(name: "Autograd", dependencies: ["Kernels"], swiftSettings: kernelSettings),
         .target(name: "FileOutput"),
         .target(name: "NN", dependencies: ["Autograd", "Kernels", "FileOutput"], swiftSettings: kernelSettings),
@@ -51,7 +51,7 @@ let package = Package(
             name: "glimpse-bench",
             dependencies: ["NN", "Kernels", "CBLAS", "ImageIO", "Captioning"]
         ),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CPackedProduct"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CWideProducts"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "LanguageModelingTests", dependencies: ["LanguageModeling"]),

@@ -1,4 +1,5 @@
-import CPackedProduct
+import Foundation
+import CWideProducts
 
 /// Products with a matrix packed once and reused many times (a recurrent layer's weights across
 /// the steps of a sequence): `C[m, n] += A[m, k] * B[k, n]`, B stored as column panels of 16,
@@ -53,22 +54,25 @@ private func transposeRows(_ rows: UnsafePointer<Float>, ld: Int, k: Int, into o
 
 /// `C[m, n] += A[m, k] * B` with B packed by `packRightHandSide`, or with `start` (a row of n
 /// values, such as a bias) `C[i, :] = start + A[i, :] * B`, the old C not read. `A` rows have
-/// stride `lda`, `C` rows `ldc`. Runs the 16-float kernel of `CPackedProduct` where the CPU has
-/// AVX-512 (`widePackedProductAvailable`), else `portablePackedProduct`; both give the same bits.
+/// stride `lda`, `C` rows `ldc`. Runs the 16-float kernel of `CWideProducts` where the CPU has
+/// AVX-512 (`wideProductsAvailable`), else `portablePackedProduct`; both give the same bits.
 @inline(__always)
 public func packedProduct(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
     packed: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, start: UnsafePointer<Float>? = nil
 ) {
-    if widePackedProductAvailable {
+    if wideProductsAvailable {
         glimpse_packed_product_wide(m, n, k, a, lda, packed, c, ldc, start)
     } else {
         portablePackedProduct(m: m, n: n, k: k, a: a, lda: lda, packed: packed, c: c, ldc: ldc, start: start)
     }
 }
 
-/// Whether this CPU runs the 16-float (AVX-512) packed product.
-public let widePackedProductAvailable = glimpse_packed_product_wide_available() != 0
+/// Whether the 16-float (AVX-512) products of `CWideProducts` run (`packedProduct`, `gemm`): where
+/// the CPU has them, unless `GLIMPSE_PORTABLE_PRODUCTS=1` asks for the portable kernels and
+/// OpenBLAS (to compare the two, or to get another machine's bits).
+public let wideProductsAvailable = glimpse_wide_products_available() != 0
+    && ProcessInfo.processInfo.environment["GLIMPSE_PORTABLE_PRODUCTS"] != "1"
 
 /// `packedProduct` in 8-float vectors, for any CPU: register tiles of 4 rows x 16 columns (8
 /// vector accumulators, k in order); a 1-row tail summing even and odd k apart.

@@ -82,7 +82,7 @@ final class CaptionTrainingTests: XCTestCase {
         let adam = Adam(ParameterRange(store: store), learningRate: 5e-3)
         trainer.model.train()
         var first: Float = 0, last: Float = 0
-        for step in 0..<150 {
+        for step in 0..<200 {
             store.zeroGradients()
             let features = trainer.model.encoder(batch.images).indexSelect(owners)
             let (logits, alphas) = trainer.model.teacherForced(features: features, captions: captions, lengths: lengths)

@@ -1,5 +1,5 @@
 import Kernels
-import CPackedProduct
+import CWideProducts
 import XCTest
 
 final class MatmulKernelTests: XCTestCase {
@@ -27,6 +27,54 @@ final class MatmulKernelTests: XCTestCase {
         }
     }
 
+    /// `alpha` 1 with `beta` 0 or 1 and B not transposed: the products `gemm` runs in
+    /// `CWideProducts` where the CPU has AVX-512 (on one core and split over the cores).
+    func testGemmOfGradientShapesMatchesReference() {
+        for ta in [false, true] {
+            for (m, n, k) in [(13, 35, 300), (64, 65, 66), (48, 40, 1000), (200, 70, 150)] {
+                for beta: Float in [0, 1] {
+                    let lda = (ta ? m : k) + 2, ldb = n + 1, ldc = n + 3
+                    let a = randomArray((ta ? k : m) * lda, 4), b = randomArray(k * ldb, 5)
+                    var c1 = randomArray(m * ldc, 6), c2 = c1
+                    gemm(transposeA: ta, transposeB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c1, ldc: ldc)
+                    gemmReference(transposeA: ta, transposeB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c2, ldc: ldc)
+                    for i in 0..<c1.count {
+                        XCTAssertEqual(c1[i], c2[i], accuracy: 1e-4 * max(1, abs(c2[i])), "ta \(ta) m \(m) n \(n) k \(k) beta \(beta) at \(i)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The AVX-512 product itself, on one core: every row remainder (tiles of 8 and 4, single
+    /// rows), partial column panels, several blocks of k with a partial last one; columns past n
+    /// (NaN here) are neither read into the result nor written.
+    func testWideGemmMatchesReference() throws {
+        try XCTSkipUnless(glimpse_wide_products_available() != 0, "this CPU has no AVX-512: gemm runs through OpenBLAS only")
+        for ta in [false, true] {
+            for m in [1, 3, 4, 7, 8, 12, 13, 19] {
+                for (n, k) in [(5, 1), (16, 129), (37, 300)] {
+                    for accumulate in [false, true] {
+                        let lda = (ta ? m : k) + 1, ldb = n + 2, ldc = n + 3
+                        let a = randomArray((ta ? k : m) * lda, UInt64(m)), b = randomArray(k * ldb, 7)
+                        var c = randomArray(m * ldc, 8)
+                        for i in 0..<m { for j in n..<ldc { c[i * ldc + j] = .nan } }
+                        var expected = c
+                        glimpse_gemm_wide(ta ? 1 : 0, m, n, k, a, lda, b, ldb, &c, ldc, accumulate ? 1 : 0)
+                        gemmReference(transposeA: ta, transposeB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                                      beta: accumulate ? 1 : 0, c: &expected, ldc: ldc)
+                        for i in 0..<m {
+                            for j in 0..<ldc {
+                                let got = c[i * ldc + j], want = expected[i * ldc + j], at = "ta \(ta) m \(m) n \(n) k \(k) accumulate \(accumulate) at \(i), \(j)"
+                                if j < n { XCTAssertEqual(got, want, accuracy: 1e-4 * max(1, abs(want)), at) } else { XCTAssertTrue(got.isNaN, at) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testGemmWithZeroInnerDimensionScalesC() {
         var c: [Float] = [1, 2, 3, 4]
         gemm(transposeA: false, transposeB: false, m: 2, n: 2, k: 0, a: [], lda: 1, b: [], ldb: 2, beta: 0, c: &c, ldc: 2)
@@ -39,7 +87,7 @@ final class PackedProductTests: XCTestCase {
     /// the same bits (training runs the same on any x86-64 CPU): every row remainder from 1 to 19,
     /// partial panels, accumulating and from a start row.
     func testWideKernelGivesThePortableBits() throws {
-        try XCTSkipUnless(widePackedProductAvailable, "this CPU has no AVX-512: only the portable kernel runs here")
+        try XCTSkipUnless(glimpse_wide_products_available() != 0, "this CPU has no AVX-512: only the portable kernel runs here")
         for m in 1...19 {
             for (n, k) in [(16, 7), (40, 64), (3, 2)] {
                 let lda = k + 1, ldc = n + 2
@@ -74,7 +122,7 @@ final class PackedProductTests: XCTestCase {
     /// The portable kernel, and the one `packedProduct` runs (the AVX-512 one where the CPU has it).
     func testPackedProductMatchesReference() {
         checkAgainstReference(portablePackedProduct, "portable")
-        checkAgainstReference(packedProduct, widePackedProductAvailable ? "wide" : "portable")
+        checkAgainstReference(packedProduct, wideProductsAvailable ? "wide" : "portable")
     }
 
     /// Every remainder of rows (tiles of 8 and 4, tail of 1) and columns (panels of 16, a partial

@@ -5,7 +5,7 @@
 
 #define WIDE __attribute__((target("avx512f,fma")))
 
-int glimpse_packed_product_wide_available(void) {
+int glimpse_wide_products_available(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") ? 1 : 0;
 }
@@ -55,7 +55,7 @@ WIDE void glimpse_packed_product_wide(long m, long n, long k, const float *a, lo
 
 #else
 
-int glimpse_packed_product_wide_available(void) { return 0; }
+int glimpse_wide_products_available(void) { return 0; }
 
 void glimpse_packed_product_wide(long m, long n, long k, const float *a, long lda, const float *packed,
                                  float *c, long ldc, const float *start) {

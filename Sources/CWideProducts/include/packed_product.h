@@ -6,7 +6,7 @@
 #define GLIMPSE_PACKED_PRODUCT_H
 
 // 1 when this CPU runs AVX-512F instructions (and the kernel below may be called), else 0.
-int glimpse_packed_product_wide_available(void);
+int glimpse_wide_products_available(void);
 
 // `C[m, n] += A[m, k] * B`, or `C[i, :] = start + A[i, :] * B` when `start` (a row of n values)
 // is not null, with B packed in panels of 16 columns (`packed[p][kk][l] = B[kk, 16 p + l]`, zero
