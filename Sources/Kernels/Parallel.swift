@@ -12,9 +12,10 @@ public struct SharedPointer<T>: @unchecked Sendable {
 
 /// The number of worker threads kernels split their work over: the machine's active cores
 /// (at most 8), or `GLIMPSE_THREADS` when set. Reading it also puts OpenBLAS in single-threaded
-/// mode once: Glimpse does its own threading (see `gemm`).
+/// mode once and ends the threads OpenBLAS started: Glimpse does its own threading (see `gemm`).
 public let kernelWorkers: Int = {
     openblas_set_num_threads(1)
+    glimpse_end_blas_threads()
     if let text = ProcessInfo.processInfo.environment["GLIMPSE_THREADS"], let n = Int(text), n >= 1 { return min(n, 64) }
     return max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 }()
