@@ -184,7 +184,7 @@ struct RecurrentProduct: @unchecked Sendable {
     /// This product with the weight packed by the calling core (over 4 steps or more).
     func packedCopy() -> RecurrentProduct {
         guard steps >= 4, packed == nil else { return self }
-        let buffer = Buffer(count: packedCount(k: k, n: n))
+        let buffer = Buffer(uninitializedCount: packedCount(k: k, n: n))   // packing writes every value
         packRightHandSide(weight, k: k, n: n, ld: ld, transposed: transposed, into: buffer.pointer)
         return RecurrentProduct(self, packed: buffer)
     }
