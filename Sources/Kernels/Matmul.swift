@@ -7,9 +7,10 @@ import CWideProducts
 /// matrices as stored (for `A` stored transposed, `A` is `[k, m]` and `lda >= m`).
 /// `beta = 1` accumulates into `C`, as every backward pass does.
 ///
-/// Where the CPU has AVX-512 and B is not transposed (the weight and input gradients), with
-/// `alpha` 1 and `beta` 0 or 1, the products run in `CWideProducts` (10% faster on Zen 4 than
-/// OpenBLAS's kernels); all others through OpenBLAS.
+/// Where the CPU has AVX-512 and B is not transposed, with `alpha` 1, `beta` 0 or 1 and a C of
+/// at most 256 columns and `wideGemmMaximumOutput` floats on a core (the weight and input gradients
+/// of the recurrent and output layers), the products run in `CWideProducts` (on Zen 4 about 5%
+/// faster than OpenBLAS's kernels from memory); all others through OpenBLAS.
 ///
 /// OpenBLAS itself runs single-threaded (its own threading scales poorly on the thin products of
 /// recurrent layers); a product of at least `parallelGemmFlops` is split here into `threads`
@@ -67,7 +68,7 @@ public func gemm(
         }
         return
     }
-    if wideProductsAvailable && !transposeB && alpha == 1 && (beta == 0 || beta == 1) {
+    if wideProductsAvailable && !transposeB && alpha == 1 && (beta == 0 || beta == 1) && n <= 256 && m * n <= wideGemmMaximumOutput {
         glimpse_gemm_wide(transposeA ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, beta == 1 ? 1 : 0)
         return
     }
@@ -133,6 +134,12 @@ public func gemmReference(
         }
     }
 }
+
+/// The largest C (in floats) a single core's product runs in `CWideProducts`, with at most 256
+/// columns: the weight and input gradients of recurrent layers and of the output layer. Its blocking
+/// re-reads C for every 128 values of k, which larger products cannot keep in the core's cache:
+/// square products of 1024 and 2048 ran at 50 and 40 GFLOP/s there, against about 100 in OpenBLAS.
+public let wideGemmMaximumOutput = 1 << 18
 
 /// Products of fewer flops than this run on one core (splitting them costs more than it saves).
 public let parallelGemmFlops = 2_000_000
