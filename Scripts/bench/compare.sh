@@ -47,4 +47,5 @@ done
 python3 Scripts/bench/ratio_table.py "$out/glimpse.jsonl" "$out/pytorch.jsonl"
 echo "core-to-core round trip at the start and end of each round, ns: $(python3 -c '
 import json, sys
-print(", ".join(str(round(json.loads(l)["value"])) for l in open(sys.argv[1]) if l.startswith("{")))' "$out/cores.jsonl")"
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+print(", ".join(str(round(r["value"])) for r in rows if r["benchmark"] == "core_to_core_round_trip"))' "$out/cores.jsonl")"
