@@ -284,9 +284,7 @@ struct InputProjection: @unchecked Sendable {
                      a: x, lda: inputs, b: weight.data, ldb: inputs, beta: 1, c: out, ldc: gates)
             }
         }
-        if !perStep, let tokens {
-            for (r, id) in tokens.enumerated() { (out + r * gates).update(from: start.pointer + Int(id) * gates, count: gates) }
-        }
+        if !perStep, let tokens { copyTableRows(0..<tokens.count) }
     }
 
     private init(_ other: InputProjection, product: RecurrentProduct?) {
@@ -301,14 +299,18 @@ struct InputProjection: @unchecked Sendable {
     func project(step: Int, rows: Range<Int>) {
         guard perStep else { return }
         let first = step * batch + rows.lowerBound
-        if let tokens {
-            for r in first..<(first + rows.count) {
-                (out + r * gates).update(from: start.pointer + Int(tokens[r]) * gates, count: gates)
-            }
+        if tokens != nil {
+            copyTableRows(first..<(first + rows.count))
         } else if let product {
             product.accumulate(m: rows.count, a: x + first * inputs, lda: inputs, c: out + first * gates, ldc: gates,
                                start: UnsafePointer(start.pointer))
         }
+    }
+
+    /// From tokens: rows `rows` of the output (`s*B + b`) as their tokens' rows of the table.
+    private func copyTableRows(_ rows: Range<Int>) {
+        guard let tokens else { return }
+        for r in rows { (out + r * gates).update(from: start.pointer + Int(tokens[r]) * gates, count: gates) }
     }
 }
 
