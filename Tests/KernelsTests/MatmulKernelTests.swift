@@ -75,6 +75,39 @@ final class MatmulKernelTests: XCTestCase {
         }
     }
 
+    /// The weight-gradient product over runs of rows (a row block's rows of a time-major sequence):
+    /// equal to the reference over the gathered rows, for runs that split the blocks of k, a last
+    /// partial run, row strips and column panels with remainders; untouched columns stay NaN.
+    func testWideGemmOverRunsOfRowsMatchesGatheredReference() throws {
+        try XCTSkipUnless(glimpse_wide_products_available() != 0, "this CPU has no AVX-512: gemm runs through OpenBLAS only")
+        for (m, n) in [(16, 16), (19, 37), (5, 70)] {
+            for (runRows, runStride, runs) in [(16, 32, 20), (7, 10, 40), (300, 300, 1), (3, 3, 90)] {
+                let k = runRows * runs, rowsInAll = runStride * runs
+                let lda = m + 1, ldb = n + 2, ldc = n + 3
+                let a = randomArray(rowsInAll * lda, UInt64(m + runRows)), b = randomArray(rowsInAll * ldb, 11)
+                // The rows the runs take, gathered for the reference.
+                let taken = (0..<k).map { p in p / runRows * runStride + p % runRows }
+                var gatheredA = [Float](), gatheredB = [Float]()
+                for row in taken { gatheredA += a[(row * lda)..<((row + 1) * lda)]; gatheredB += b[(row * ldb)..<((row + 1) * ldb)] }
+                for accumulate in [false, true] {
+                    var c = randomArray(m * ldc, 8)
+                    for i in 0..<m { for j in n..<ldc { c[i * ldc + j] = .nan } }
+                    var expected = c
+                    glimpse_gemm_wide_runs(m, n, k, a, lda, b, ldb, &c, ldc, accumulate ? 1 : 0, runRows, runStride)
+                    gemmReference(transposeA: true, transposeB: false, m: m, n: n, k: k, a: gatheredA, lda: lda, b: gatheredB, ldb: ldb,
+                                  beta: accumulate ? 1 : 0, c: &expected, ldc: ldc)
+                    for i in 0..<m {
+                        for j in 0..<ldc {
+                            let got = c[i * ldc + j], want = expected[i * ldc + j]
+                            let at = "m \(m) n \(n) runs of \(runRows) every \(runStride) accumulate \(accumulate) at \(i), \(j)"
+                            if j < n { XCTAssertEqual(got, want, accuracy: 1e-4 * max(1, abs(want)), at) } else { XCTAssertTrue(got.isNaN, at) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testGemmWithZeroInnerDimensionScalesC() {
         var c: [Float] = [1, 2, 3, 4]
         gemm(transposeA: false, transposeB: false, m: 2, n: 2, k: 0, a: [], lda: 1, b: [], ldb: 2, beta: 0, c: &c, ldc: 2)

@@ -1,8 +1,9 @@
 // General products in 16-float (AVX-512) vectors, for `gemm` where B is not transposed: the
-// weight and input gradients. On a Zen 4 core, from memory (as in training), 97-106 GFLOP/s for
-// the shapes of a GRU layer's gradients against 93-103 for the kernels OpenBLAS 0.3.21 chooses
-// there; an input gradient (A B, 1024x256x768) 105-106 against 101-103. In GRU training, alternated
-// runs gave +2-4% in four of five pairs. Call only where `glimpse_wide_products_available()`.
+// weight and input gradients. On a Zen 4 core, from memory (as in training), an input gradient
+// (A B, 1024x256x768) runs at 105-106 GFLOP/s against 101-103 for the kernels OpenBLAS 0.3.21
+// chooses there. The weight gradients (A^T B) run as outer products of A's rows read in place:
+// 102-108 GFLOP/s for a GRU layer's shapes (k 1024) against 95-103 when A was first copied as row
+// tiles, and 93-103 in OpenBLAS. Call only where `glimpse_wide_products_available()`.
 #ifndef GLIMPSE_WIDE_GEMM_H
 #define GLIMPSE_WIDE_GEMM_H
 
@@ -11,5 +12,12 @@
 // C rows have stride `ldc`. k > 0.
 void glimpse_gemm_wide(int transpose_a, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                        float *c, long ldc, int accumulate);
+
+// `C[m, n] = A^T B` (plus the old C when `accumulate` is not 0) for A stored `[k, m]`, over k rows
+// of A and B taken as runs: `run_rows` consecutive rows, each run `run_stride` rows after the last
+// (`run_rows == run_stride`: all k rows in order). With a time-major sequence's rows `[T * batch]`
+// and runs of a row block's rows (`run_stride` = batch), a core sums only the rows it wrote.
+void glimpse_gemm_wide_runs(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c,
+                            long ldc, int accumulate, long run_rows, long run_stride);
 
 #endif
