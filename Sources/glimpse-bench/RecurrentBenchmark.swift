@@ -35,10 +35,12 @@ final class CharacterModel: Layer {
 }
 
 /// Training tokens/s (Adam, clip 5) for LSTM and GRU character models at sequence 64, batch 32,
-/// and sampling characters/s at batch 1 (either alone with `train: false` or `sample: false`).
-func benchmarkRecurrent(_ report: Report, train: Bool = true, sample: Bool = true) {
+/// and sampling characters/s at batch 1 (either alone with `train: false` or `sample: false`), for
+/// the cells named in `cells`.
+func benchmarkRecurrent(_ report: Report, cells: [String], train: Bool = true, sample: Bool = true) {
     let steps = 64, batch = 32, vocabulary = 65
-    for cell in ["lstm", "gru"] {
+    for cell in cells {
+        precondition(cell == "lstm" || cell == "gru", "glimpse-bench: --cell takes lstm or gru, not \(cell)")
         var g = SeededGenerator(seed: 7)
         let model = CharacterModel(cell: cell, generator: &g)
         if train { benchmarkTraining(model, cell: cell, steps: steps, batch: batch, vocabulary: vocabulary, generator: &g, report) }
