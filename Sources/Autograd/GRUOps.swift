@@ -55,9 +55,11 @@ public func gruSequence(
         // (`dn_pre * r`) is kept apart, the whole of it living in a step's scratch.
         let gradInputGates = gateBuffer(T * B * G), gradHiddenN = gateBuffer(T * BH)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
+        let tableGradient = TokenTableGradient(input, gates: G)
         forEachRowBlock(B) { rows in
             let recurrentBack = recurrentBack.packedCopy()
             let r0 = rows.lowerBound, n = rows.count
+            let table = tableGradient?.startBlock(rows)
             let carried = BlockStates(rows: rows, width: H, from: gradOutput.pointer + T * BH), sum = BlockStates(rows: rows, width: H)
             let dh = carried.pointer, total = sum.pointer
             // A row is inactive at the steps from its length on, which this loop meets before any
@@ -76,6 +78,7 @@ public func gruSequence(
                 }
                 mask.passInactive(s, rows: rows, total: total, into: dh, width: H)
                 recurrentBack.accumulate(m: n, a: dgh, lda: G, c: dh + r0 * H, ldc: H)
+                if let table { tableGradient?.add(step: s, rows: rows, gradients: gradInputGates.pointer + s * B * G, into: table) }
             }
             carried.copyRows(to: initialGradient.pointer)
         }
@@ -84,14 +87,15 @@ public func gruSequence(
         let hiddenBiasGradient = biasHH.flatMap { $0.requiresGrad ? $0.gradientBuffer() : nil }
         let sums = hiddenBiasGradient.map { _ in Buffer(count: G) }
         projectionBackward(gradPre: gradInputGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
-                           states: nil, weightHH: nil, biasHH: nil, columnSums: sums?.pointer)
+                           states: nil, weightHH: nil, biasHH: nil, columnSums: sums?.pointer, tableGradient: tableGradient)
         if weightHH.requiresGrad {
             // r and z rows from the input gates' gradient, n rows from `gradHiddenN`.
             let gw = weightHH.gradientBuffer()
-            gemm(transposeA: true, transposeB: false, m: 2 * H, n: H, k: T * B,
-                 a: gradInputGates.pointer, lda: G, b: hs.pointer, ldb: H, beta: 1, c: gw, ldc: H)
-            gemm(transposeA: true, transposeB: false, m: H, n: H, k: T * B,
-                 a: gradHiddenN.pointer, lda: H, b: hs.pointer, ldb: H, beta: 1, c: gw + 2 * H * H, ldc: H)
+            let blocks = recurrentRowBlocks(B)
+            gemmOverRowBlocks(m: 2 * H, n: H, steps: T, batch: B, blocks: blocks,
+                              a: gradInputGates.pointer, lda: G, b: hs.pointer, ldb: H, c: gw, ldc: H)
+            gemmOverRowBlocks(m: H, n: H, steps: T, batch: B, blocks: blocks,
+                              a: gradHiddenN.pointer, lda: H, b: hs.pointer, ldb: H, c: gw + 2 * H * H, ldc: H)
         }
         if let gb = hiddenBiasGradient, let sums {
             accumulate(sums.pointer, into: gb, count: 2 * H)

@@ -314,25 +314,87 @@ struct InputProjection: @unchecked Sendable {
     }
 }
 
+/// From tokens, the gradient of the projected table (`[V, G]`, see `SequenceInput`): each row block
+/// adds its steps' input-gate gradient rows onto their tokens' rows as its backward makes them, from
+/// the core's cache, into a table of its own; `sum()` then adds the blocks' tables. (Added in a pass
+/// over all T*B rows afterwards, each core read half its rows from the other core.)
+final class TokenTableGradient: @unchecked Sendable {
+    private let tokens: [Int32]
+    private let batch: Int, gates: Int, tableRows: Int, blocks: Int
+    /// Each row block's table, made by the core that runs the block.
+    private let blockTables: UnsafeMutablePointer<Buffer?>
+
+    /// Nil unless `input` reads tokens.
+    init?(_ input: SequenceInput, gates: Int) {
+        guard let tokens = input.tokens else { return nil }
+        self.tokens = tokens; batch = input.batch; self.gates = gates; tableRows = input.tensor.shape[0]
+        blocks = recurrentRowBlocks(input.batch)
+        blockTables = .allocate(capacity: blocks)
+        blockTables.initialize(repeating: nil, count: blocks)
+    }
+
+    deinit {
+        blockTables.deinitialize(count: blocks)
+        blockTables.deallocate()
+    }
+
+    /// The zeroed table of the row block `rows` (a block of `forEachRowBlock`), made on the calling core.
+    func startBlock(_ rows: Range<Int>) -> UnsafeMutablePointer<Float> {
+        guard let block = (0..<blocks).first(where: { workerRange($0, of: blocks, total: batch) == rows }) else {
+            preconditionFailure("rows \(rows) are not a row block of a batch of \(batch)")
+        }
+        let table = Buffer(unsharedCount: tableRows * gates)
+        blockTables[block] = table
+        return table.pointer
+    }
+
+    /// Adds rows `rows` of step `step` (`gradients` addresses the step's whole batch, rows of `gates`)
+    /// onto their tokens' rows of a block's `table`.
+    func add(step: Int, rows: Range<Int>, gradients: UnsafePointer<Float>, into table: UnsafeMutablePointer<Float>) {
+        for b in rows {
+            accumulate(gradients + b * gates, into: table + Int(tokens[step * batch + b]) * gates, count: gates)
+        }
+    }
+
+    /// The blocks' tables added: the table's gradient `[V, G]`.
+    func sum() -> Buffer {
+        let total = Buffer(count: tableRows * gates)
+        for block in 0..<blocks {
+            if let table = blockTables[block] { accumulate(table.pointer, into: total.pointer, count: total.count) }
+        }
+        return total
+    }
+}
+
 /// The backward of an input projection and a recurrent product from stacked pre-activation
 /// gradients `gradPre [T*B, G]`: `gW_ih += gradPre^T x`, `gW_hh += gradPre^T states[0..<T]`,
 /// biases `+= column sums`, `gx += gradPre W_ih`; with `columnSums` (`[G]`), the column sums are
-/// added there too, for a caller with another use for them.
-/// From tokens, `gradPre` is first added onto the table rows (`[V, G]`) and `x` is the table.
+/// added there too, for a caller with another use for them. The weight gradients sum each row
+/// block's rows on the core that ran the block (`gemmOverRowBlocks`).
+/// From tokens, `gradPre` is first added onto the table rows (`[V, G]`; given as `tableGradient`
+/// when the recurrence made it) and `x` is the table.
 func projectionBackward(
     gradPre: UnsafePointer<Float>, rows: Int, gates: Int,
     input: SequenceInput, weightIH: Tensor, biasIH: Tensor?,
-    states: UnsafePointer<Float>?, weightHH: Tensor?, biasHH: Tensor?, columnSums: UnsafeMutablePointer<Float>? = nil
+    states: UnsafePointer<Float>?, weightHH: Tensor?, biasHH: Tensor?, columnSums: UnsafeMutablePointer<Float>? = nil,
+    tableGradient madeTable: TokenTableGradient? = nil
 ) {
+    precondition(rows == input.steps * input.batch, "projectionBackward takes the rows of the whole sequence")
+    let blocks = recurrentRowBlocks(input.batch)
     if let weightHH, let states, weightHH.requiresGrad {
         let width = weightHH.shape[1]
-        gemm(transposeA: true, transposeB: false, m: gates, n: width, k: rows,
-             a: gradPre, lda: gates, b: states, ldb: width, beta: 1, c: weightHH.gradientBuffer(), ldc: width)
+        gemmOverRowBlocks(m: gates, n: width, steps: input.steps, batch: input.batch, blocks: blocks,
+                          a: gradPre, lda: gates, b: states, ldb: width, c: weightHH.gradientBuffer(), ldc: width)
     }
     let x = input.tensor, inputs = input.features
     var gradInput = gradPre, inputRows = rows
     let tableGradient: Buffer?
-    if let tokens = input.tokens {
+    if let madeTable {
+        let table = madeTable.sum()
+        inputRows = x.shape[0]
+        gradInput = UnsafePointer(table.pointer)
+        tableGradient = table
+    } else if let tokens = input.tokens {
         // Each step's gradient onto its token's row, columns split over the cores.
         let table = Buffer(count: x.shape[0] * gates)
         inputRows = x.shape[0]
@@ -348,8 +410,13 @@ func projectionBackward(
         tableGradient = nil
     }
     if weightIH.requiresGrad {
-        gemm(transposeA: true, transposeB: false, m: gates, n: inputs, k: inputRows,
-             a: gradInput, lda: gates, b: x.data, ldb: inputs, beta: 1, c: weightIH.gradientBuffer(), ldc: inputs)
+        if tableGradient != nil {
+            gemm(transposeA: true, transposeB: false, m: gates, n: inputs, k: inputRows,
+                 a: gradInput, lda: gates, b: x.data, ldb: inputs, beta: 1, c: weightIH.gradientBuffer(), ldc: inputs)
+        } else {
+            gemmOverRowBlocks(m: gates, n: inputs, steps: input.steps, batch: input.batch, blocks: blocks,
+                              a: gradInput, lda: gates, b: x.data, ldb: inputs, c: weightIH.gradientBuffer(), ldc: inputs)
+        }
     }
     // Both biases receive the same column sums: compute them once.
     let biases = [biasIH, biasHH].compactMap { $0 }.filter(\.requiresGrad)

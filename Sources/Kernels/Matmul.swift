@@ -103,9 +103,45 @@ private func splitInnerDimension(
                  b: bBlock, ldb: ldb, beta: 0, c: partial.pointer + (w - 1) * m * n, ldc: n, threads: 1)
         }
     }
-    forEachSlice(of: m, slices: blocks) { _, rows in
-        for w in 1..<blocks {
-            for i in rows { accumulate(partial.pointer + (w - 1) * m * n + i * n, into: sc.pointer + i * ldc, count: n) }
+    addPartialProducts(UnsafePointer(scratch), count: blocks - 1, m: m, n: n, into: c, ldc: ldc)
+}
+
+/// `C[m, n] += A^T B` for A `[rows, m]` and B `[rows, n]` (row strides `lda`, `ldb`) over the rows
+/// of a time-major sequence, `rows = steps * batch`: the weight gradients of a recurrent layer.
+/// Each of `blocks` cores sums the rows of its own block of the batch at every step
+/// (`workerRange(w, of: blocks, total: batch)`), the rows a recurrence's row block wrote on that
+/// core, and the partial products are then added into C. (Split into halves of the rows instead,
+/// each core read half its rows from the other core's cache.) Where the wide products cannot run
+/// it, `gemm` over all the rows.
+public func gemmOverRowBlocks(
+    m: Int, n: Int, steps: Int, batch: Int, blocks: Int,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    if m == 0 || n == 0 || steps == 0 { return }
+    let wide = wideProductsAvailable && n <= 256 && m * n <= wideGemmMaximumOutput
+    guard wide && blocks > 1 && blocks <= batch && 2 * m * n * steps * batch >= parallelGemmFlops else {
+        gemm(transposeA: true, transposeB: false, m: m, n: n, k: steps * batch, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc)
+        return
+    }
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (blocks - 1) * m * n)
+    defer { scratch.deallocate() }
+    let sa = SharedPointer(a), sb = SharedPointer(b), sc = SharedPointer(c), partial = SharedPointer(scratch)
+    parallelFor(workers: blocks) { w in
+        let rows = workerRange(w, of: blocks, total: batch)
+        let target = w == 0 ? sc.pointer : partial.pointer + (w - 1) * m * n
+        glimpse_gemm_wide_runs(m, n, steps * rows.count, sa.pointer + rows.lowerBound * lda, lda, sb.pointer + rows.lowerBound * ldb, ldb,
+                               target, w == 0 ? ldc : n, w == 0 ? 1 : 0, rows.count, batch)
+    }
+    addPartialProducts(UnsafePointer(scratch), count: blocks - 1, m: m, n: n, into: c, ldc: ldc)
+}
+
+/// `C += P_1 + ... + P_count` for `count` partial products `[m, n]` stored one after another,
+/// C's rows split over the cores.
+private func addPartialProducts(_ partials: UnsafePointer<Float>, count: Int, m: Int, n: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
+    let source = SharedPointer(partials), target = SharedPointer(c)
+    forEachSlice(of: m, slices: count + 1) { _, rows in
+        for p in 0..<count {
+            for i in rows { accumulate(source.pointer + p * m * n + i * n, into: target.pointer + i * ldc, count: n) }
         }
     }
 }
