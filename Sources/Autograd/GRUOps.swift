@@ -89,18 +89,19 @@ public func gruSequence(
         projectionBackward(gradPre: gradInputGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
                            states: nil, weightHH: nil, biasHH: nil, columnSums: sums?.pointer, tableGradient: tableGradient)
         if weightHH.requiresGrad {
-            // r and z rows from the input gates' gradient, n rows from `gradHiddenN`.
+            // r and z rows from the input gates' gradient, n rows from `gradHiddenN` (whose column
+            // sums, b_hh's n block, that product adds up as it reads it).
             let gw = weightHH.gradientBuffer()
             let blocks = recurrentRowBlocks(B)
             gemmOverRowBlocks(m: 2 * H, n: H, steps: T, batch: B, blocks: blocks,
                               a: gradInputGates.pointer, lda: G, b: hs.pointer, ldb: H, c: gw, ldc: H)
             gemmOverRowBlocks(m: H, n: H, steps: T, batch: B, blocks: blocks,
-                              a: gradHiddenN.pointer, lda: H, b: hs.pointer, ldb: H, c: gw + 2 * H * H, ldc: H)
-        }
-        if let gb = hiddenBiasGradient, let sums {
-            accumulate(sums.pointer, into: gb, count: 2 * H)
+                              a: gradHiddenN.pointer, lda: H, b: hs.pointer, ldb: H, c: gw + 2 * H * H, ldc: H,
+                              columnSums: hiddenBiasGradient.map { $0 + 2 * H })
+        } else if let gb = hiddenBiasGradient {
             addColumnSums(gradHiddenN.pointer, rows: T * B, columns: H, into: gb + 2 * H)
         }
+        if let gb = hiddenBiasGradient, let sums { accumulate(sums.pointer, into: gb, count: 2 * H) }
     }
     return (joint.view(offset: 0, shape: [T, B, H]), joint.view(offset: T * BH, shape: [B, H]))
 }

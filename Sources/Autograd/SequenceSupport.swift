@@ -409,20 +409,24 @@ func projectionBackward(
     } else {
         tableGradient = nil
     }
+    // Both biases receive the same column sums: computed once (by the weight gradient's product
+    // over the sequence's rows, which reads them anyway, or apart).
+    let biases = [biasIH, biasHH].compactMap { $0 }.filter(\.requiresGrad)
+    let sums = !biases.isEmpty || columnSums != nil ? Buffer(count: gates) : nil
+    var summed = false
     if weightIH.requiresGrad {
         if tableGradient != nil {
             gemm(transposeA: true, transposeB: false, m: gates, n: inputs, k: inputRows,
                  a: gradInput, lda: gates, b: x.data, ldb: inputs, beta: 1, c: weightIH.gradientBuffer(), ldc: inputs)
         } else {
             gemmOverRowBlocks(m: gates, n: inputs, steps: input.steps, batch: input.batch, blocks: blocks,
-                              a: gradInput, lda: gates, b: x.data, ldb: inputs, c: weightIH.gradientBuffer(), ldc: inputs)
+                              a: gradInput, lda: gates, b: x.data, ldb: inputs, c: weightIH.gradientBuffer(), ldc: inputs,
+                              columnSums: sums?.pointer)
+            summed = true
         }
     }
-    // Both biases receive the same column sums: compute them once.
-    let biases = [biasIH, biasHH].compactMap { $0 }.filter(\.requiresGrad)
-    if !biases.isEmpty || columnSums != nil {
-        let sums = Buffer(count: gates)
-        addColumnSums(gradInput, rows: inputRows, columns: gates, into: sums.pointer)
+    if let sums {
+        if !summed { addColumnSums(gradInput, rows: inputRows, columns: gates, into: sums.pointer) }
         for bias in biases { accumulate(sums.pointer, into: bias.gradientBuffer(), count: gates) }
         if let columnSums { accumulate(sums.pointer, into: columnSums, count: gates) }
     }

@@ -67,17 +67,21 @@ WIDE static inline void transpose16(__m512 r[16]) {
 // `column_mask` for C's columns) as outer products: per k, 16 rows of A in one vector times each
 // of 16 values of B's row, broadcast, into one accumulator per column. A is read in place, a line
 // per k, with no copy; the accumulators hold C's columns and are transposed once at the end.
-WIDE static void outer_tile(long segments, const struct segment *runs, long lda, long ldb, long i, long j, float *c,
-                            long ldc, int load_c, __mmask16 row_mask, __mmask16 column_mask, long rows) {
-    __m512 acc[16];
+// With `sums`, the vectors of A read are also added up: `sums[0..<rows] +=` A's column sums.
+WIDE static inline __attribute__((always_inline)) void
+outer_tile(long segments, const struct segment *runs, long lda, long ldb, long i, long j, float *c, long ldc, int load_c,
+           __mmask16 row_mask, __mmask16 column_mask, long rows, float *sums) {
+    __m512 acc[16], total = _mm512_setzero_ps();
     for (int q = 0; q < 16; q++) acc[q] = _mm512_setzero_ps();
     for (long s = 0; s < segments; s++) {
         const float *ap = runs[s].a + i, *bp = runs[s].b + j;
         for (long kk = 0; kk < runs[s].count; kk++, ap += lda, bp += ldb) {
             __m512 av = _mm512_maskz_loadu_ps(row_mask, ap);
+            if (sums) total = _mm512_add_ps(total, av);
             for (int q = 0; q < 16; q++) acc[q] = _mm512_fmadd_ps(av, _mm512_set1_ps(bp[q]), acc[q]);
         }
     }
+    if (sums) _mm512_mask_storeu_ps(sums, row_mask, _mm512_add_ps(total, _mm512_maskz_loadu_ps(row_mask, sums)));
     transpose16(acc);
     for (long r = 0; r < rows; r++) {
         __m512 v = acc[r];
@@ -87,7 +91,7 @@ WIDE static void outer_tile(long segments, const struct segment *runs, long lda,
 }
 
 WIDE void glimpse_gemm_wide_runs(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c,
-                                 long ldc, int accumulate, long run_rows, long run_stride) {
+                                 long ldc, int accumulate, long run_rows, long run_stride, float *column_sums) {
     enum { most_runs = block_k_transposed };
     struct segment runs[most_runs], tail_runs[most_runs];
     float tail_panel[block_k_transposed * 16] __attribute__((aligned(64)));
@@ -117,10 +121,17 @@ WIDE void glimpse_gemm_wide_runs(long m, long n, long k, const float *a, long ld
         for (long i = 0; i < m; i += 16) {
             long rows = m - i < 16 ? m - i : 16;
             __mmask16 row_mask = (__mmask16)((1u << rows) - 1);
-            for (long j = 0; j < full_n; j += 16)
-                outer_tile(segments, runs, lda, ldb, i, j, c + i * ldc + j, ldc, load_c, row_mask, 0xffff, rows);
-            if (tail)
-                outer_tile(segments, tail_runs, lda, 16, i, 0, c + i * ldc + full_n, ldc, load_c, row_mask, tail_mask, rows);
+            // The first panel also sums A's columns, when asked.
+            for (long j = 0; j < full_n; j += 16) {
+                if (j == 0 && column_sums)
+                    outer_tile(segments, runs, lda, ldb, i, j, c + i * ldc, ldc, load_c, row_mask, 0xffff, rows, column_sums + i);
+                else
+                    outer_tile(segments, runs, lda, ldb, i, j, c + i * ldc + j, ldc, load_c, row_mask, 0xffff, rows, 0);
+            }
+            if (tail && full_n == 0 && column_sums)
+                outer_tile(segments, tail_runs, lda, 16, i, 0, c + i * ldc, ldc, load_c, row_mask, tail_mask, rows, column_sums + i);
+            else if (tail)
+                outer_tile(segments, tail_runs, lda, 16, i, 0, c + i * ldc + full_n, ldc, load_c, row_mask, tail_mask, rows, 0);
         }
     }
 }
@@ -128,7 +139,7 @@ WIDE void glimpse_gemm_wide_runs(long m, long n, long k, const float *a, long ld
 WIDE void glimpse_gemm_wide(int transpose_a, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                             float *c, long ldc, int accumulate) {
     if (transpose_a) {
-        glimpse_gemm_wide_runs(m, n, k, a, lda, b, ldb, c, ldc, accumulate, k, k);
+        glimpse_gemm_wide_runs(m, n, k, a, lda, b, ldb, c, ldc, accumulate, k, k, 0);
         return;
     }
     for (long k0 = 0; k0 < k; k0 += block_k) {
@@ -156,9 +167,9 @@ void glimpse_gemm_wide(int transpose_a, long m, long n, long k, const float *a, 
 }
 
 void glimpse_gemm_wide_runs(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c,
-                            long ldc, int accumulate, long run_rows, long run_stride) {
+                            long ldc, int accumulate, long run_rows, long run_stride, float *column_sums) {
     (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)c; (void)ldc; (void)accumulate;
-    (void)run_rows; (void)run_stride;
+    (void)run_rows; (void)run_stride; (void)column_sums;
     __builtin_trap();
 }
 

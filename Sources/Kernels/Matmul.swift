@@ -111,28 +111,41 @@ private func splitInnerDimension(
 /// Each of `blocks` cores sums the rows of its own block of the batch at every step
 /// (`workerRange(w, of: blocks, total: batch)`), the rows a recurrence's row block wrote on that
 /// core, and the partial products are then added into C. (Split into halves of the rows instead,
-/// each core read half its rows from the other core's cache.) Where the wide products cannot run
-/// it, `gemm` over all the rows.
+/// each core read half its rows from the other core's cache.) With `columnSums` (`[m]`, and rows
+/// of A packed, `lda == m`), A's column sums over all the rows are added there too: a bias
+/// gradient, summed from the A the product reads anyway. Where the wide products cannot run it,
+/// `gemm` over all the rows.
 public func gemmOverRowBlocks(
     m: Int, n: Int, steps: Int, batch: Int, blocks: Int,
-    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+    columnSums: UnsafeMutablePointer<Float>? = nil
 ) {
     if m == 0 || n == 0 || steps == 0 { return }
+    precondition(columnSums == nil || lda == m, "column sums are made from packed rows of A")
     let wide = wideProductsAvailable && n <= 256 && m * n <= wideGemmMaximumOutput
     guard wide && blocks > 1 && blocks <= batch && 2 * m * n * steps * batch >= parallelGemmFlops else {
         gemm(transposeA: true, transposeB: false, m: m, n: n, k: steps * batch, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc)
+        if let columnSums { addColumnSums(a, rows: steps * batch, columns: m, into: columnSums) }
         return
     }
-    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (blocks - 1) * m * n)
+    // The other blocks' partial products, then their partial column sums.
+    let partialSize = (blocks - 1) * m * n
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: partialSize + (blocks - 1) * m)
     defer { scratch.deallocate() }
+    if columnSums != nil { (scratch + partialSize).initialize(repeating: 0, count: (blocks - 1) * m) }
     let sa = SharedPointer(a), sb = SharedPointer(b), sc = SharedPointer(c), partial = SharedPointer(scratch)
+    let sums = columnSums.map { SharedPointer($0) }
     parallelFor(workers: blocks) { w in
         let rows = workerRange(w, of: blocks, total: batch)
         let target = w == 0 ? sc.pointer : partial.pointer + (w - 1) * m * n
+        let blockSums = sums.map { w == 0 ? $0.pointer : partial.pointer + partialSize + (w - 1) * m }
         glimpse_gemm_wide_runs(m, n, steps * rows.count, sa.pointer + rows.lowerBound * lda, lda, sb.pointer + rows.lowerBound * ldb, ldb,
-                               target, w == 0 ? ldc : n, w == 0 ? 1 : 0, rows.count, batch)
+                               target, w == 0 ? ldc : n, w == 0 ? 1 : 0, rows.count, batch, blockSums)
     }
     addPartialProducts(UnsafePointer(scratch), count: blocks - 1, m: m, n: n, into: c, ldc: ldc)
+    if let columnSums {
+        for w in 1..<blocks { accumulate(scratch + partialSize + (w - 1) * m, into: columnSums, count: m) }
+    }
 }
 
 /// `C += P_1 + ... + P_count` for `count` partial products `[m, n]` stored one after another,

@@ -93,7 +93,11 @@ final class MatmulKernelTests: XCTestCase {
                     var c = randomArray(m * ldc, 8)
                     for i in 0..<m { for j in n..<ldc { c[i * ldc + j] = .nan } }
                     var expected = c
-                    glimpse_gemm_wide_runs(m, n, k, a, lda, b, ldb, &c, ldc, accumulate ? 1 : 0, runRows, runStride)
+                    // Column sums of the rows taken, added onto values already there.
+                    var sums = randomArray(m, 9)
+                    let expectedSums = (0..<m).map { i in taken.reduce(Double(sums[i])) { $0 + Double(a[$1 * lda + i]) } }
+                    glimpse_gemm_wide_runs(m, n, k, a, lda, b, ldb, &c, ldc, accumulate ? 1 : 0, runRows, runStride, &sums)
+                    for i in 0..<m { XCTAssertEqual(Double(sums[i]), expectedSums[i], accuracy: 1e-3, "column sum \(i), m \(m) n \(n) runs of \(runRows)") }
                     gemmReference(transposeA: true, transposeB: false, m: m, n: n, k: k, a: gatheredA, lda: lda, b: gatheredB, ldb: ldb,
                                   beta: accumulate ? 1 : 0, c: &expected, ldc: ldc)
                     for i in 0..<m {
@@ -105,6 +109,24 @@ final class MatmulKernelTests: XCTestCase {
                     }
                 }
             }
+        }
+    }
+
+    /// `gemmOverRowBlocks` (each core the rows of its block of the batch, the partial products and
+    /// column sums then added) equals `C += A^T B` over all the rows, and its column sums those of A;
+    /// for a batch the blocks split unevenly, and one that takes the wide products on two cores.
+    func testGemmOverRowBlocksMatchesWholeProduct() {
+        for (m, n, steps, batch) in [(40, 24, 64, 33), (19, 37, 3, 5)] {
+            let rows = steps * batch
+            let a = randomArray(rows * m, 21), b = randomArray(rows * n, 22)
+            var c = randomArray(m * n, 23), expected = c
+            var sums = randomArray(m, 24)
+            let expectedSums = (0..<m).map { i in (0..<rows).reduce(Double(sums[i])) { $0 + Double(a[$1 * m + i]) } }
+            gemmOverRowBlocks(m: m, n: n, steps: steps, batch: batch, blocks: min(kernelWorkers, 2), a: a, lda: m, b: b, ldb: n,
+                              c: &c, ldc: n, columnSums: &sums)
+            gemmReference(transposeA: true, transposeB: false, m: m, n: n, k: rows, a: a, lda: m, b: b, ldb: n, beta: 1, c: &expected, ldc: n)
+            for i in 0..<(m * n) { XCTAssertEqual(c[i], expected[i], accuracy: 1e-3 * max(1, abs(expected[i])), "m \(m) batch \(batch) at \(i)") }
+            for i in 0..<m { XCTAssertEqual(Double(sums[i]), expectedSums[i], accuracy: 1e-3, "column sum \(i), m \(m) batch \(batch)") }
         }
     }
 

@@ -17,7 +17,9 @@ void glimpse_gemm_wide(int transpose_a, long m, long n, long k, const float *a, 
 // of A and B taken as runs: `run_rows` consecutive rows, each run `run_stride` rows after the last
 // (`run_rows == run_stride`: all k rows in order). With a time-major sequence's rows `[T * batch]`
 // and runs of a row block's rows (`run_stride` = batch), a core sums only the rows it wrote.
+// When `column_sums` is not null, the column sums of A over those rows are added into it (`[m]`):
+// a bias gradient, from the A the product reads anyway.
 void glimpse_gemm_wide_runs(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c,
-                            long ldc, int accumulate, long run_rows, long run_stride);
+                            long ldc, int accumulate, long run_rows, long run_stride, float *column_sums);
 
 #endif
