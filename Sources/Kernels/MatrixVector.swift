@@ -1,3 +1,5 @@
+import CWideProducts
+
 /// Matrix-vector products for batch-1 inference (sampling, greedy decoding), where the weights are
 /// streamed once per step and arithmetic is cheap: rows are dotted with the vector four at a time,
 /// each with two accumulators, so eight FMA chains are in flight.
@@ -12,8 +14,19 @@ public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, x: UnsafePointer
 /// The same for several vectors at once (the hypotheses of a beam, a batch of images):
 /// `y[v * yStride + i] = sum_k W[rows.lowerBound + i, k] * x[v * xStride + k]` for `v < vectors`.
 /// Each block of four weight rows comes from memory once and is reused from L1 for every vector.
+/// For one vector, where the CPU has AVX-512, in `CWideProducts` (the same bits).
 public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, vectors: Int, x: UnsafePointer<Float>, xStride: Int,
                     rows: Range<Int>, into y: UnsafeMutablePointer<Float>, yStride: Int, accumulate: Bool = false) {
+    if vectors == 1 && wideProductsAvailable {
+        glimpse_row_dots_wide(w, ld, k, x, rows.lowerBound, rows.count, y, accumulate ? 1 : 0)
+    } else {
+        portableRowDots(w, ld: ld, k: k, vectors: vectors, x: x, xStride: xStride, rows: rows, into: y, yStride: yStride, accumulate: accumulate)
+    }
+}
+
+/// `rowDots` in 8-float vectors, on any CPU.
+public func portableRowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, vectors: Int, x: UnsafePointer<Float>, xStride: Int,
+                            rows: Range<Int>, into y: UnsafeMutablePointer<Float>, yStride: Int, accumulate: Bool = false) {
     var r = rows.lowerBound
     let tail = k - k % 16
     while r < rows.upperBound {

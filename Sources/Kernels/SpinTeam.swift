@@ -71,6 +71,28 @@ public final class SpinTeam: @unchecked Sendable {
         busy.store(false, ordering: .releasing)
     }
 
+    /// Runs `body(0)` on the calling thread and each of `body(1)`, ..., `body(parts - 1)` on a helper,
+    /// all at once, for parts that wait for each other (the stages of a pipeline): the caller never
+    /// takes a helper's part, it waits for a sleeping helper to wake instead. Returns false, running
+    /// nothing, when the team has fewer threads than `parts` or a run is already in progress (a call
+    /// from inside a job), where such parts could not all run at once.
+    public func runTogether(parts: Int, _ body: (Int) -> Void) -> Bool {
+        guard parts >= 1, parts <= size, parts < Self.maximumParts, !stopped.load(ordering: .relaxed),
+              busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+        withoutActuallyEscaping(body) { body in
+            job = body
+            runNumber = (runNumber + 1) & 0xFFFF_FFFF
+            unfinished.store(parts, ordering: .relaxed)
+            state.store(runNumber << 32 | UInt64(parts) << 16 | 1, ordering: .releasing)
+            body(0)
+            unfinished.subtract(1, ordering: .releasing)
+            while unfinished.load(ordering: .acquiring) > 0 {}
+            job = nil
+        }
+        busy.store(false, ordering: .releasing)
+        return true
+    }
+
     /// Ends the helper threads (after the run in progress, if any); later runs go inline.
     public func stop() {
         while !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {}

@@ -217,3 +217,30 @@ final class PackedProductTests: XCTestCase {
         }
     }
 }
+
+final class RowDotsTests: XCTestCase {
+    /// The AVX-512 row dots sum each row in the portable kernel's order, so a sample drawn on any
+    /// x86-64 CPU is the same: row counts past a multiple of 4, k past a multiple of 16 (the
+    /// one-at-a-time tail), a row offset and a stride wider than k, accumulating or not.
+    func testWideRowDotsGiveThePortableBits() throws {
+        try XCTSkipUnless(glimpse_wide_products_available() != 0, "this CPU has no AVX-512: only the portable kernel runs here")
+        var state: UInt64 = 99
+        func values(_ n: Int) -> [Float] {
+            (0..<n).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Float(Int64(bitPattern: state >> 11) % 20001) / 10000 - 1
+            }
+        }
+        for (rows, k, first) in [(1, 16, 0), (7, 35, 2), (13, 256, 5), (4, 3, 0)] {
+            let ld = k + 5
+            let w = values((first + rows) * ld), x = values(k)
+            for accumulate in [false, true] {
+                var wide = values(rows), portable = wide
+                glimpse_row_dots_wide(w, ld, k, x, first, rows, &wide, accumulate ? 1 : 0)
+                portableRowDots(w, ld: ld, k: k, vectors: 1, x: x, xStride: k, rows: first..<(first + rows), into: &portable, yStride: rows,
+                                accumulate: accumulate)
+                XCTAssertEqual(wide.map(\.bitPattern), portable.map(\.bitPattern), "rows \(rows) k \(k) first \(first) accumulate \(accumulate)")
+            }
+        }
+    }
+}

@@ -51,7 +51,8 @@ final class RecurrentStepperTests: XCTestCase {
     /// `generate` (the read-out overlapped with the next step's hidden products) gives exactly the
     /// states of `step` in a loop, and the inputs `next` chooses from them.
     func testGenerateMatchesSteppingOneAtATime() {
-        for (gru, layers, hidden, workers) in [(false, 2, 72, 2), (true, 3, 70, 2), (false, 1, 5, 1), (true, 2, 40, 3)] {
+        // Two layers on two workers run as a pipeline (`generateInPipeline`).
+        for (gru, layers, hidden, workers) in [(false, 2, 72, 2), (true, 2, 64, 2), (true, 3, 70, 2), (false, 1, 5, 1), (true, 2, 40, 3)] {
             var g = SeededGenerator(seed: UInt64(hidden))
             let vocabulary = 7, inputSize = 6, length = 9
             let embedding = Tensor.uniform([vocabulary, inputSize], low: -1, high: 1, generator: &g)
@@ -76,6 +77,7 @@ final class RecurrentStepperTests: XCTestCase {
                     token = choose(h); tokens.append(token)
                 }
             }
+            let firstLayerState = stepper.state(layer: 0)
             var generated: [[Float]] = [], generatedTokens: [Int] = []
             stepper.reset()
             table.withUnsafeBufferPointer { rows in
@@ -89,6 +91,8 @@ final class RecurrentStepperTests: XCTestCase {
             XCTAssertEqual(generated, stepped, "\(gru ? "GRU" : "LSTM") \(layers) layers of \(hidden), \(workers) workers")
             XCTAssertEqual(generatedTokens, tokens)
             XCTAssertEqual(stepper.state(layer: layers - 1).h, stepped.last, "the final state")
+            XCTAssertEqual(stepper.state(layer: 0).h, firstLayerState.h, "the first layer's final state")
+            XCTAssertEqual(stepper.state(layer: 0).c, firstLayerState.c, "the first layer's final cell state")
         }
     }
 }

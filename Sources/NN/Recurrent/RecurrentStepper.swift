@@ -144,9 +144,11 @@ public final class RecurrentStepper {
     }
 
     /// Rows `rows` of layer `layer`'s hidden part, `W_hh h` (+ `b_hh` for a GRU, which needs it
-    /// apart for the n gate), into `out[0..<rows.count]`.
-    func hiddenPart(layer: Int, rows: Range<Int>, into out: UnsafeMutablePointer<Float>, descending: Bool = false) {
-        rowDots(weightHH[layer].data, ld: hiddenSize, k: hiddenSize, x: hidden[layer].pointer, rows: rows, into: out, descending: descending)
+    /// apart for the n gate), into `out[0..<rows.count]`; `h` is the layer's state, or `state`.
+    func hiddenPart(layer: Int, state: UnsafePointer<Float>? = nil, rows: Range<Int>, into out: UnsafeMutablePointer<Float>,
+                    descending: Bool = false) {
+        rowDots(weightHH[layer].data, ld: hiddenSize, k: hiddenSize, x: state ?? UnsafePointer(hidden[layer].pointer), rows: rows,
+                into: out, descending: descending)
         if kind == .gru, let bias = biasHH[layer] { accumulate(bias.data + rows.lowerBound, into: out, count: rows.count) }
     }
 
@@ -156,16 +158,16 @@ public final class RecurrentStepper {
         updateUnits(layer: layer, units: units, inputGates: inputGates, hiddenGates: hiddenGates, into: nextHidden.pointer)
     }
 
-    /// The same, the new hidden state into `next` (`[H]`).
+    /// The same, the new hidden state into `next` (`[H]`), from the layer's state or `previous`.
     func updateUnits(layer: Int, units: Range<Int>, inputGates: UnsafePointer<Float>, hiddenGates: UnsafePointer<Float>,
-                     into next: UnsafeMutablePointer<Float>) {
+                     previous: UnsafePointer<Float>? = nil, into next: UnsafeMutablePointer<Float>) {
         switch kind {
         case .lstm:
             lstmUnitsForward(gates: inputGates, otherGates: hiddenGates, hidden: hiddenSize, units: units,
                              c: cell[layer].pointer, h: next)
         case .gru:
             gruUnitsForward(inputGates: inputGates, hiddenGates: hiddenGates, hidden: hiddenSize, units: units,
-                            h: hidden[layer].pointer, next: next)
+                            h: previous ?? UnsafePointer(hidden[layer].pointer), next: next)
         }
     }
 }

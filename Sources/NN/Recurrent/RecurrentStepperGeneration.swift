@@ -14,9 +14,14 @@ extension RecurrentStepper {
     /// Every core keeps the same hidden units (the same weight rows) from step to step, so each
     /// core's share of the weights stays in its own caches. `readOutRows` (the rows of the read-out
     /// product `next` makes, e.g. the vocabulary size) gives the calling thread that many fewer rows
-    /// of the hidden products, to balance the work.
+    /// of the hidden products, to balance the work. A stack of two layers on two cores runs as a
+    /// pipeline instead (`generateInPipeline`), with the same results.
     public func generate(firstLayerInputGates first: UnsafePointer<Float>, readOutRows: Int = 0,
                          next: (UnsafePointer<Float>) -> UnsafePointer<Float>?) {
+        // Two layers on two cores run as a pipeline, the first stage taking 9/16 of the second
+        // layer's hidden product (the second stage also makes the read-out): GRU sampling at
+        // batch 1 ran 2-30% faster than with each layer's units split over the cores.
+        if layerCount == 2 && workers == 2 && generateInPipeline(first: first, split: hiddenSize * 9 / 16 / 8 * 8, next: next) { return }
         let hiddenShares = unitShares(callerRowsAhead: readOutRows, rowsPerUnit: layerCount * gateCount)
         let updateShares = unitShares(callerRowsAhead: 0, rowsPerUnit: gateCount)
         withoutActuallyEscaping(next) { next in
