@@ -69,6 +69,15 @@ public struct SafetensorsFile {
             }
         }
 
+        /// Writes the values as Float into `target` (`count` of them), as `floats` gives them.
+        public func copyFloats(into target: UnsafeMutablePointer<Float>) {
+            if dtype == .F32 {
+                _ = bytes.copyBytes(to: UnsafeMutableRawBufferPointer(start: target, count: count * MemoryLayout<Float>.stride))
+            } else if let values = floats {
+                target.update(from: values, count: values.count)
+            }
+        }
+
         /// The bytes copied into an array of `T` (no alignment assumption on the source).
         func decode<T: FixedWidthInteger>(_: T.Type) -> [T] {
             var out = [T](repeating: 0, count: bytes.count / MemoryLayout<T>.size)
@@ -156,7 +165,8 @@ public struct SafetensorsFile {
             guard byteCount == end - begin else {
                 throw fail("entry '\(name)' has \(end - begin) bytes but \(dtype.rawValue) \(shape) needs \(elements * dtype.size)")
             }
-            tensors[name] = Entry(dtype: dtype, shape: shape, bytes: data.subdata(in: (headerEnd + begin)..<(headerEnd + end)))
+            // A slice: the entry shares the file's bytes instead of copying them.
+            tensors[name] = Entry(dtype: dtype, shape: shape, bytes: data[(data.startIndex + headerEnd + begin)..<(data.startIndex + headerEnd + end)])
         }
         self.tensors = tensors
         self.metadata = metadata

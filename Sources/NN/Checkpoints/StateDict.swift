@@ -33,7 +33,7 @@ extension Layer {
         if strict, let extra = entries.keys.sorted().first(where: { !expected.contains($0) }) {
             throw SafetensorsError(path: source, reason: "unexpected tensor '\(extra)' (not part of this model)")
         }
-        var values: [[Float]] = []
+        // Every entry is checked before any tensor changes.
         for target in targets {
             let entry = entries[target.name]!
             guard entry.dtype.rawValue == target.dtype.rawValue else {
@@ -42,11 +42,8 @@ extension Layer {
             guard entry.shape == target.tensor.shape else {
                 throw SafetensorsError(path: source, reason: "tensor '\(target.name)' has shape \(entry.shape), expected \(target.tensor.shape)")
             }
-            values.append(entry.floats!)
         }
-        for (target, v) in zip(targets, values) {
-            v.withUnsafeBufferPointer { target.tensor.data.update(from: $0.baseAddress!, count: v.count) }
-        }
+        for target in targets { entries[target.name]!.copyFloats(into: target.tensor.data) }
     }
 
     /// Saves parameters and buffers to a safetensors file, atomically.
