@@ -22,12 +22,13 @@ extension RecurrentStepper {
         // layer's hidden product (the second stage also makes the read-out): GRU sampling at
         // batch 1 ran 2-30% faster than with each layer's units split over the cores.
         if layerCount == 2 && workers == 2 && generateInPipeline(first: first, split: hiddenSize * 9 / 16 / 8 * 8, next: next) { return }
+        // The upper layers' updates keep the units of the hidden products: each part reads its own
+        // scratch, so a part must update the units whose hidden products it made.
         let hiddenShares = unitShares(callerRowsAhead: readOutRows, rowsPerUnit: layerCount * gateCount)
-        let updateShares = unitShares(callerRowsAhead: 0, rowsPerUnit: gateCount)
         withoutActuallyEscaping(next) { next in
             var readOut: ((UnsafePointer<Float>) -> UnsafePointer<Float>?)?
             while advanceFirstLayer(shares: hiddenShares, input: first, readOut: readOut) {
-                for layer in 1..<max(1, layerCount) { advanceUpperLayer(layer, shares: updateShares) }
+                for layer in 1..<max(1, layerCount) { advanceUpperLayer(layer, shares: hiddenShares) }
                 readOut = next
             }
         }
