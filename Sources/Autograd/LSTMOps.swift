@@ -55,9 +55,9 @@ public func lstmSequence(
         // Every row is written at every step unless some rows stop early (then they stay 0).
         let gradGates = mask.lengths == nil ? Buffer(uninitializedCount: T * B * G) : Buffer(count: T * B * G)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
-        let tableGradient = TokenTableGradient(input, gates: G)
+        let tableGradient = TokenTableGradient(input, gates: G), inputGradient = StepInputGradient(input, weightIH: weightIH)
         forEachRowBlock(B) { rows in
-            let recurrentBack = recurrentBack.packedCopy()
+            let recurrentBack = recurrentBack.packedCopy(), inputBack = inputGradient?.forBlock()
             let r0 = rows.lowerBound, n = rows.count
             let table = tableGradient?.startBlock(rows)
             let carriedH = BlockStates(rows: rows, width: H, from: gradOutput.pointer + T * BH)
@@ -77,6 +77,7 @@ public func lstmSequence(
                 recurrentBack.accumulate(m: n, a: dg + r0 * G, lda: G, c: dh + r0 * H, ldc: H)
                 mask.passInactive(s, rows: rows, total: total, into: dh, width: H)
                 if let table { tableGradient?.add(step: s, rows: rows, gradients: dg, into: table) }
+                inputBack?.add(step: s, rows: rows, gradPre: gradGates.pointer)
             }
             carriedH.copyRows(to: initialGradients.h.pointer)
             carriedC.copyRows(to: initialGradients.c.pointer)
@@ -84,7 +85,8 @@ public func lstmSequence(
         addGradient(initialGradients.h.pointer, to: h0)
         addGradient(initialGradients.c.pointer, to: c0)
         projectionBackward(gradPre: gradGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
-                           states: hs.pointer, weightHH: weightHH, biasHH: biasHH, tableGradient: tableGradient)
+                           states: hs.pointer, weightHH: weightHH, biasHH: biasHH, tableGradient: tableGradient,
+                           inputGradientMade: inputGradient != nil)
     }
     return (joint.view(offset: 0, shape: [T, B, H]),
             joint.view(offset: T * BH, shape: [B, H]),

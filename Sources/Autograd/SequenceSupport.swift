@@ -314,6 +314,40 @@ struct InputProjection: @unchecked Sendable {
     }
 }
 
+/// A recurrent layer's input gradient made step by step inside its backward, by the core that runs
+/// the rows: `gx[s*B + b] += gradPre[s*B + b] W_ih` for a row block's rows, right after the step
+/// makes them (read from the core's cache), with `W_ih` packed once by that core. Made as one
+/// product over all T*B rows afterwards instead, its rows were split into halves of time, so half
+/// of each core's rows came from the other core, and the layer below then read half its output
+/// gradient from the other core. Nil for tokens, an input that needs no gradient, or one row block
+/// (where the product afterwards is as good).
+struct StepInputGradient: @unchecked Sendable {
+    private let product: RecurrentProduct
+    private let gx: UnsafeMutablePointer<Float>
+    private let batch: Int, gates: Int, inputs: Int
+
+    init?(_ input: SequenceInput, weightIH: Tensor) {
+        guard input.tokens == nil, input.tensor.requiresGrad, recurrentRowBlocks(input.batch) > 1 else { return nil }
+        batch = input.batch; gates = weightIH.shape[0]; inputs = input.features
+        gx = input.tensor.gradientBuffer()
+        product = RecurrentProduct(weightIH, transposed: false, steps: input.steps)
+    }
+
+    private init(_ other: StepInputGradient, product: RecurrentProduct) {
+        (gx, batch, gates, inputs) = (other.gx, other.batch, other.gates, other.inputs)
+        self.product = product
+    }
+
+    /// This gradient with the weight packed by the calling core.
+    func forBlock() -> StepInputGradient { StepInputGradient(self, product: product.packedCopy()) }
+
+    /// Adds the rows `rows` of step `step`: `gradPre` addresses the whole sequence's rows `[T*B, G]`.
+    func add(step: Int, rows: Range<Int>, gradPre: UnsafePointer<Float>) {
+        let first = step * batch + rows.lowerBound
+        product.accumulate(m: rows.count, a: gradPre + first * gates, lda: gates, c: gx + first * inputs, ldc: inputs)
+    }
+}
+
 /// From tokens, the gradient of the projected table (`[V, G]`, see `SequenceInput`): each row block
 /// adds its steps' input-gate gradient rows onto their tokens' rows as its backward makes them, from
 /// the core's cache, into a table of its own; `sum()` then adds the blocks' tables. (Added in a pass
@@ -372,12 +406,13 @@ final class TokenTableGradient: @unchecked Sendable {
 /// added there too, for a caller with another use for them. The weight gradients sum each row
 /// block's rows on the core that ran the block (`gemmOverRowBlocks`).
 /// From tokens, `gradPre` is first added onto the table rows (`[V, G]`; given as `tableGradient`
-/// when the recurrence made it) and `x` is the table.
+/// when the recurrence made it) and `x` is the table. With `inputGradientMade`, the recurrence
+/// already added `gx` (`StepInputGradient`).
 func projectionBackward(
     gradPre: UnsafePointer<Float>, rows: Int, gates: Int,
     input: SequenceInput, weightIH: Tensor, biasIH: Tensor?,
     states: UnsafePointer<Float>?, weightHH: Tensor?, biasHH: Tensor?, columnSums: UnsafeMutablePointer<Float>? = nil,
-    tableGradient madeTable: TokenTableGradient? = nil
+    tableGradient madeTable: TokenTableGradient? = nil, inputGradientMade: Bool = false
 ) {
     precondition(rows == input.steps * input.batch, "projectionBackward takes the rows of the whole sequence")
     let blocks = recurrentRowBlocks(input.batch)
@@ -430,7 +465,7 @@ func projectionBackward(
         for bias in biases { accumulate(sums.pointer, into: bias.gradientBuffer(), count: gates) }
         if let columnSums { accumulate(sums.pointer, into: columnSums, count: gates) }
     }
-    if x.requiresGrad {
+    if x.requiresGrad && !inputGradientMade {
         gemm(transposeA: false, transposeB: false, m: inputRows, n: inputs, k: gates,
              a: gradInput, lda: gates, b: weightIH.data, ldb: inputs, beta: 1, c: x.gradientBuffer(), ldc: inputs)
     }

@@ -62,6 +62,28 @@ final class RecurrentGradientTests: XCTestCase {
         }
     }
 
+    /// A batch of 16 runs as two row blocks on two cores, each making its rows' input gradient step
+    /// by step (`StepInputGradient`) and its share of the weight gradients (`gemmOverRowBlocks`);
+    /// five steps pack the weights (`RecurrentProduct`).
+    func testGRUAndLSTMGradientsInRowBlocks() {
+        let steps = 5, batch = 16, lengths = (0..<batch).map { 1 + $0 % steps }
+        for masked in [false, true] {
+            let gru = [random([steps, batch, I], 60), random([batch, H], 61), random([3 * H, I], 62), random([3 * H, H], 63),
+                       random([3 * H], 64), random([3 * H], 65)]
+            checkGradients(gru, tolerance: 1e-2) { t in
+                let r = gruSequence(t[0], h0: t[1], weightIH: t[2], weightHH: t[3], biasIH: t[4], biasHH: t[5], lengths: masked ? lengths : nil)
+                return Tensor.concat([r.output.reshaped([-1]), r.h.reshaped([-1]) * 2], axis: 0)
+            }
+            let lstm = [random([steps, batch, I], 66), random([batch, H], 67), random([batch, H], 68),
+                        random([4 * H, I], 69), random([4 * H, H], 70), random([4 * H], 71)]
+            checkGradients(lstm, eps: 1e-2, tolerance: 1e-2) { t in
+                let r = lstmSequence(t[0], h0: t[1], c0: t[2], weightIH: t[3], weightHH: t[4], biasIH: t[5], biasHH: nil,
+                                     lengths: masked ? lengths : nil)
+                return Tensor.concat([r.output.reshaped([-1]), r.c.reshaped([-1]) * 3], axis: 0)
+            }
+        }
+    }
+
     func testElmanSequenceGradients() {
         for (activation, lengths) in [(RecurrentActivation.tanh, nil), (.identity, [2, 4, 3]), (.tanh, [3, 1, 4])] as [(RecurrentActivation, [Int]?)] {
             let inputs = [random([T, B, I], 19), random([B, H], 20), random([H, I], 21), random([H, H], 22), random([H], 23), random([H], 24)]
