@@ -1,4 +1,7 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Freed large blocks kept for the next allocation of about the same size. A training step
 /// allocates the same activations and gradients every time; without this each comes fresh from
@@ -11,10 +14,17 @@ final class BlockCache: Sendable {
     static let minimumBytes = 1 << 16
     static let limitBytes = 1 << 31
 
+    /// A cached block and the thread that freed it.
+    private struct Cached {
+        let address: Int
+        let thread: pthread_t
+    }
     private struct Store {
-        var blocks: [Int: [Int]] = [:]   // addresses by bucket size
+        var blocks: [Int: [Cached]] = [:]   // by bucket size, the last freed last
         var bytes = 0
     }
+    /// How far back `allocate` looks for a block the calling thread freed.
+    private static let ownBlockSearch = 8
     private let store = Mutex(Store())
 
     /// The bucket a request of `bytes` is served from: `bytes` rounded up to a multiple of 1/8 of
@@ -26,13 +36,23 @@ final class BlockCache: Sendable {
     }
 
     /// A block of at least `bytes` bytes (64-byte aligned), cached or new. Pass the same `bytes` to `free`.
+    /// Of the cached blocks of its size, the last one the calling thread freed comes first: a
+    /// core's scratch (a row block's packed weights, say) then reuses memory that core wrote last,
+    /// still in its own cache. (Taking the last one freed by any thread, the two cores of a
+    /// recurrence traded their packed weights at every step of training, each then writing lines
+    /// the other held.)
     func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         let size = Self.bucket(bytes)
         if size >= Self.minimumBytes {
+            let me = pthread_self()
             let cached: Int? = store.withLock { store in
-                guard let block = store.blocks[size]?.popLast() else { return nil }
+                guard var list = store.blocks[size], !list.isEmpty else { return nil }
+                let searched = list.indices.suffix(Self.ownBlockSearch)
+                let index = searched.last(where: { pthread_equal(list[$0].thread, me) != 0 }) ?? list.index(before: list.endIndex)
+                let block = list.remove(at: index)
+                store.blocks[size] = list
                 store.bytes -= size
-                return block
+                return block.address
             }
             if let cached, let block = UnsafeMutableRawPointer(bitPattern: cached) { return block }
         }
@@ -43,16 +63,16 @@ final class BlockCache: Sendable {
     func free(_ block: UnsafeMutableRawPointer, bytes: Int) {
         let size = Self.bucket(bytes)
         guard size >= Self.minimumBytes, size <= Self.limitBytes else { block.deallocate(); return }
-        let address = Int(bitPattern: block)
+        let address = Int(bitPattern: block), me = pthread_self()
         let evicted: [Int] = store.withLock { store in
             var evicted: [Int] = []
             if store.bytes + size > Self.limitBytes {
                 // Sizes not asked for lately fill the cache: start again.
-                evicted = store.blocks.values.flatMap { $0 }
+                evicted = store.blocks.values.flatMap { $0.map(\.address) }
                 store.blocks = [:]
                 store.bytes = 0
             }
-            store.blocks[size, default: []].append(address)
+            store.blocks[size, default: []].append(Cached(address: address, thread: me))
             store.bytes += size
             return evicted
         }

@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import XCTest
 
 /// Large buffers come back from the block cache: the last one freed serves the next request of
@@ -16,5 +17,25 @@ final class BufferReuseTests: XCTestCase {
         XCTAssertTrue(UnsafeBufferPointer(start: again.pointer, count: again.count).allSatisfy { $0 == 0 })
         let other = Buffer(count: 300_000)   // another bucket: not the same block
         XCTAssertNotEqual(other.pointer, again.pointer)
+    }
+
+    /// Of two cached blocks of a size, a thread gets back the one it freed, though another thread
+    /// freed its block later (each core's scratch stays in that core's cache).
+    func testBlockFreedByTheSameThreadComesFirst() {
+        let count = 77_000
+        var mine: Buffer? = Buffer(count: count)
+        let minePointer = mine!.pointer
+        nonisolated(unsafe) var theirs: Buffer? = Buffer(count: count)
+        let theirsPointer = theirs!.pointer
+        mine = nil   // freed here
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread { theirs = nil; done.signal() }   // freed last, by another thread
+        thread.start()
+        done.wait()
+        XCTAssertNil(theirs)
+        let again = Buffer(count: count)
+        XCTAssertEqual(again.pointer, minePointer)
+        let next = Buffer(count: count)
+        XCTAssertEqual(next.pointer, theirsPointer, "the other thread's block is still there for the next request")
     }
 }
