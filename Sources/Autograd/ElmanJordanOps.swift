@@ -44,8 +44,9 @@ public func elmanSequence(
         dh.pointer.update(from: gradOutput.pointer + T * BH, count: BH)
         let gradPre = Buffer(count: T * BH)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
+        let stepGradients = StepGradients(input, weightIH: weightIH)
         forEachRowBlock(B) { rows in
-            let recurrentBack = recurrentBack.packedCopy()
+            let recurrentBack = recurrentBack.packedCopy(), blockGradients = stepGradients.forBlock(rows)
             let r0 = rows.lowerBound, n = rows.count
             for s in stride(from: T - 1, through: 0, by: -1) {
                 mask.addOutputGradient(s, rows: rows, carry: dh.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: H)
@@ -58,11 +59,12 @@ public func elmanSequence(
                 (dh.pointer + r0 * H).update(repeating: 0, count: n * H)
                 recurrentBack.accumulate(m: n, a: da + r0 * H, lda: H, c: dh.pointer + r0 * H, ldc: H)
                 mask.passInactive(s, rows: rows, total: total.pointer, into: dh.pointer, width: H)
+                blockGradients.add(step: s, gradPre: gradPre.pointer)
             }
         }
         addGradient(dh.pointer, to: h0)
-        projectionBackward(gradPre: gradPre.pointer, rows: T * B, gates: H, input: input, weightIH: weightIH, biasIH: biasIH,
-                           states: hs.pointer, weightHH: weightHH, biasHH: biasHH)
+        projectionBackward(gradPre: gradPre.pointer, gates: H, input: input, weightIH: weightIH, biasIH: biasIH,
+                           states: hs.pointer, weightHH: weightHH, biasHH: biasHH, stepGradients: stepGradients)
     }
     return (joint.view(offset: 0, shape: [T, B, H]), joint.view(offset: T * BH, shape: [B, H]))
 }
@@ -116,8 +118,9 @@ public func jordanSequence(
         dy.pointer.update(from: gradOutput.pointer + T * BO, count: BO)
         let gradOutPre = Buffer(count: T * BO), gradPre = Buffer(count: T * BH)
         let readoutBack = RecurrentProduct(weightHY, transposed: false, steps: T), feedbackBack = RecurrentProduct(weightYH, transposed: false, steps: T)
+        let stepGradients = StepGradients(input, weightIH: weightIH)
         forEachRowBlock(B) { rows in
-            let readoutBack = readoutBack.packedCopy(), feedbackBack = feedbackBack.packedCopy()
+            let readoutBack = readoutBack.packedCopy(), feedbackBack = feedbackBack.packedCopy(), blockGradients = stepGradients.forBlock(rows)
             let r0 = rows.lowerBound, n = rows.count
             for s in stride(from: T - 1, through: 0, by: -1) {
                 mask.addOutputGradient(s, rows: rows, carry: dy.pointer, gradOutput: gradOutput.pointer, total: total.pointer, width: O)
@@ -135,6 +138,7 @@ public func jordanSequence(
                 (dy.pointer + r0 * O).update(repeating: 0, count: n * O)
                 feedbackBack.accumulate(m: n, a: da + r0 * H, lda: H, c: dy.pointer + r0 * O, ldc: O)
                 mask.passInactive(s, rows: rows, total: total.pointer, into: dy.pointer, width: O)
+                blockGradients.add(step: s, gradPre: gradPre.pointer)
             }
         }
         addGradient(dy.pointer, to: y0)
@@ -143,8 +147,8 @@ public func jordanSequence(
                  a: gradOutPre.pointer, lda: O, b: hidden.pointer, ldb: H, beta: 1, c: weightHY.gradientBuffer(), ldc: H)
         }
         if let biasY, biasY.requiresGrad { addColumnSums(gradOutPre.pointer, rows: T * B, columns: O, into: biasY.gradientBuffer()) }
-        projectionBackward(gradPre: gradPre.pointer, rows: T * B, gates: H, input: input, weightIH: weightIH, biasIH: biasH,
-                           states: ys.pointer, weightHH: weightYH, biasHH: nil)
+        projectionBackward(gradPre: gradPre.pointer, gates: H, input: input, weightIH: weightIH, biasIH: biasH,
+                           states: ys.pointer, weightHH: weightYH, biasHH: nil, stepGradients: stepGradients)
     }
     return (joint.view(offset: 0, shape: [T, B, O]), joint.view(offset: T * BO, shape: [B, O]))
 }

@@ -55,11 +55,10 @@ public func gruSequence(
         // (`dn_pre * r`) is kept apart, the whole of it living in a step's scratch.
         let gradInputGates = gateBuffer(T * B * G), gradHiddenN = gateBuffer(T * BH)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
-        let tableGradient = TokenTableGradient(input, gates: G), inputGradient = StepInputGradient(input, weightIH: weightIH)
+        let stepGradients = StepGradients(input, weightIH: weightIH)
         forEachRowBlock(B) { rows in
-            let recurrentBack = recurrentBack.packedCopy(), inputBack = inputGradient?.forBlock()
+            let recurrentBack = recurrentBack.packedCopy(), blockGradients = stepGradients.forBlock(rows)
             let r0 = rows.lowerBound, n = rows.count
-            let table = tableGradient?.startBlock(rows)
             let carried = BlockStates(rows: rows, width: H, from: gradOutput.pointer + T * BH), sum = BlockStates(rows: rows, width: H)
             let dh = carried.pointer, total = sum.pointer
             // A row is inactive at the steps from its length on, which this loop meets before any
@@ -78,8 +77,7 @@ public func gruSequence(
                 }
                 mask.passInactive(s, rows: rows, total: total, into: dh, width: H)
                 recurrentBack.accumulate(m: n, a: dgh, lda: G, c: dh + r0 * H, ldc: H)
-                if let table { tableGradient?.add(step: s, rows: rows, gradients: gradInputGates.pointer + s * B * G, into: table) }
-                inputBack?.add(step: s, rows: rows, gradPre: gradInputGates.pointer)
+                blockGradients.add(step: s, gradPre: gradInputGates.pointer)
             }
             carried.copyRows(to: initialGradient.pointer)
         }
@@ -87,9 +85,8 @@ public func gruSequence(
         // b_hh's r and z blocks take the same column sums as b_ih's: made once, there.
         let hiddenBiasGradient = biasHH.flatMap { $0.requiresGrad ? $0.gradientBuffer() : nil }
         let sums = hiddenBiasGradient.map { _ in Buffer(count: G) }
-        projectionBackward(gradPre: gradInputGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
-                           states: nil, weightHH: nil, biasHH: nil, columnSums: sums?.pointer, tableGradient: tableGradient,
-                           inputGradientMade: inputGradient != nil)
+        projectionBackward(gradPre: gradInputGates.pointer, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
+                           states: nil, weightHH: nil, biasHH: nil, columnSums: sums?.pointer, stepGradients: stepGradients)
         if weightHH.requiresGrad {
             // r and z rows from the input gates' gradient, n rows from `gradHiddenN` (whose column
             // sums, b_hh's n block, that product adds up as it reads it).

@@ -55,11 +55,10 @@ public func lstmSequence(
         // Every row is written at every step unless some rows stop early (then they stay 0).
         let gradGates = mask.lengths == nil ? Buffer(uninitializedCount: T * B * G) : Buffer(count: T * B * G)
         let recurrentBack = RecurrentProduct(weightHH, transposed: false, steps: T)
-        let tableGradient = TokenTableGradient(input, gates: G), inputGradient = StepInputGradient(input, weightIH: weightIH)
+        let stepGradients = StepGradients(input, weightIH: weightIH)
         forEachRowBlock(B) { rows in
-            let recurrentBack = recurrentBack.packedCopy(), inputBack = inputGradient?.forBlock()
+            let recurrentBack = recurrentBack.packedCopy(), blockGradients = stepGradients.forBlock(rows)
             let r0 = rows.lowerBound, n = rows.count
-            let table = tableGradient?.startBlock(rows)
             let carriedH = BlockStates(rows: rows, width: H, from: gradOutput.pointer + T * BH)
             let carriedC = BlockStates(rows: rows, width: H, from: gradOutput.pointer + (T + 1) * BH), sum = BlockStates(rows: rows, width: H)
             let dh = carriedH.pointer, dc = carriedC.pointer, total = sum.pointer
@@ -76,17 +75,15 @@ public func lstmSequence(
                 (dh + r0 * H).update(repeating: 0, count: n * H)
                 recurrentBack.accumulate(m: n, a: dg + r0 * G, lda: G, c: dh + r0 * H, ldc: H)
                 mask.passInactive(s, rows: rows, total: total, into: dh, width: H)
-                if let table { tableGradient?.add(step: s, rows: rows, gradients: dg, into: table) }
-                inputBack?.add(step: s, rows: rows, gradPre: gradGates.pointer)
+                blockGradients.add(step: s, gradPre: gradGates.pointer)
             }
             carriedH.copyRows(to: initialGradients.h.pointer)
             carriedC.copyRows(to: initialGradients.c.pointer)
         }
         addGradient(initialGradients.h.pointer, to: h0)
         addGradient(initialGradients.c.pointer, to: c0)
-        projectionBackward(gradPre: gradGates.pointer, rows: T * B, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
-                           states: hs.pointer, weightHH: weightHH, biasHH: biasHH, tableGradient: tableGradient,
-                           inputGradientMade: inputGradient != nil)
+        projectionBackward(gradPre: gradGates.pointer, gates: G, input: input, weightIH: weightIH, biasIH: biasIH,
+                           states: hs.pointer, weightHH: weightHH, biasHH: biasHH, stepGradients: stepGradients)
     }
     return (joint.view(offset: 0, shape: [T, B, H]),
             joint.view(offset: T * BH, shape: [B, H]),

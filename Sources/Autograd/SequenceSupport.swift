@@ -382,11 +382,12 @@ final class TokenTableGradient: @unchecked Sendable {
         return table.pointer
     }
 
-    /// Adds rows `rows` of step `step` (`gradients` addresses the step's whole batch, rows of `gates`)
+    /// Adds rows `rows` of step `step` (`gradPre` addresses the whole sequence's rows `[T*B, G]`)
     /// onto their tokens' rows of a block's `table`.
-    func add(step: Int, rows: Range<Int>, gradients: UnsafePointer<Float>, into table: UnsafeMutablePointer<Float>) {
+    func add(step: Int, rows: Range<Int>, gradPre: UnsafePointer<Float>, into table: UnsafeMutablePointer<Float>) {
         for b in rows {
-            accumulate(gradients + b * gates, into: table + Int(tokens[step * batch + b]) * gates, count: gates)
+            let r = step * batch + b
+            accumulate(gradPre + r * gates, into: table + Int(tokens[r]) * gates, count: gates)
         }
     }
 
@@ -400,22 +401,54 @@ final class TokenTableGradient: @unchecked Sendable {
     }
 }
 
+/// The input-side gradients a recurrent layer's backward makes step by step from its
+/// pre-activation gradient `gradPre [T*B, G]`, each row block on its own core right after the
+/// step: from tokens, the projected table's (`TokenTableGradient`); from a sequence that needs a
+/// gradient, over several row blocks, the sequence's (`StepInputGradient`).
+/// `projectionBackward` then uses the table and skips the input gradient it would otherwise make.
+struct StepGradients: @unchecked Sendable {
+    let table: TokenTableGradient?
+    let input: StepInputGradient?
+
+    init(_ input: SequenceInput, weightIH: Tensor) {
+        table = TokenTableGradient(input, gates: weightIH.shape[0])
+        self.input = StepInputGradient(input, weightIH: weightIH)
+    }
+
+    /// Row block `rows`'s share (its table, its packed weight), made on the calling core.
+    func forBlock(_ rows: Range<Int>) -> Block {
+        Block(rows: rows, table: table, tableRows: table?.startBlock(rows), input: input?.forBlock())
+    }
+
+    /// One row block's share of `StepGradients`.
+    struct Block {
+        let rows: Range<Int>
+        let table: TokenTableGradient?, tableRows: UnsafeMutablePointer<Float>?
+        let input: StepInputGradient?
+
+        /// Adds step `step`'s rows of the block (`gradPre` addresses the whole sequence's rows).
+        func add(step: Int, gradPre: UnsafePointer<Float>) {
+            if let table, let tableRows { table.add(step: step, rows: rows, gradPre: gradPre, into: tableRows) }
+            input?.add(step: step, rows: rows, gradPre: gradPre)
+        }
+    }
+}
+
 /// The backward of an input projection and a recurrent product from stacked pre-activation
 /// gradients `gradPre [T*B, G]`: `gW_ih += gradPre^T x`, `gW_hh += gradPre^T states[0..<T]`,
 /// biases `+= column sums`, `gx += gradPre W_ih`; with `columnSums` (`[G]`), the column sums are
 /// added there too, for a caller with another use for them. The weight gradients sum each row
 /// block's rows on the core that ran the block (`gemmOverRowBlocks`).
-/// From tokens, `gradPre` is first added onto the table rows (`[V, G]`; given as `tableGradient`
-/// when the recurrence made it) and `x` is the table. With `inputGradientMade`, the recurrence
-/// already added `gx` (`StepInputGradient`).
+/// `gradPre` has the whole sequence's `T*B` rows. From tokens, `x` is the table and the gradient of
+/// its projected rows (`[V, G]`) is the one the recurrence made (`stepGradients`), as is `gx` for a
+/// sequence the recurrence made it for.
 func projectionBackward(
-    gradPre: UnsafePointer<Float>, rows: Int, gates: Int,
+    gradPre: UnsafePointer<Float>, gates: Int,
     input: SequenceInput, weightIH: Tensor, biasIH: Tensor?,
     states: UnsafePointer<Float>?, weightHH: Tensor?, biasHH: Tensor?, columnSums: UnsafeMutablePointer<Float>? = nil,
-    tableGradient madeTable: TokenTableGradient? = nil, inputGradientMade: Bool = false
+    stepGradients: StepGradients
 ) {
-    precondition(rows == input.steps * input.batch, "projectionBackward takes the rows of the whole sequence")
-    let blocks = recurrentRowBlocks(input.batch)
+    let rows = input.steps * input.batch, blocks = recurrentRowBlocks(input.batch)
     if let weightHH, let states, weightHH.requiresGrad {
         let width = weightHH.shape[1]
         gemmOverRowBlocks(m: gates, n: width, steps: input.steps, batch: input.batch, blocks: blocks,
@@ -423,26 +456,11 @@ func projectionBackward(
     }
     let x = input.tensor, inputs = input.features
     var gradInput = gradPre, inputRows = rows
-    let tableGradient: Buffer?
-    if let madeTable {
-        let table = madeTable.sum()
+    precondition((input.tokens != nil) == (stepGradients.table != nil), "the recurrence makes the table's gradient from tokens")
+    let tableGradient = stepGradients.table?.sum()
+    if let tableGradient {
         inputRows = x.shape[0]
-        gradInput = UnsafePointer(table.pointer)
-        tableGradient = table
-    } else if let tokens = input.tokens {
-        // Each step's gradient onto its token's row, columns split over the cores.
-        let table = Buffer(count: x.shape[0] * gates)
-        inputRows = x.shape[0]
-        forEachSlice(of: gates, minimumPerSlice: 64) { columns in
-            for (r, id) in tokens.enumerated() {
-                let source = gradPre + r * gates, target = table.pointer + Int(id) * gates
-                for j in columns { target[j] += source[j] }
-            }
-        }
-        gradInput = UnsafePointer(table.pointer)
-        tableGradient = table
-    } else {
-        tableGradient = nil
+        gradInput = UnsafePointer(tableGradient.pointer)
     }
     // Both biases receive the same column sums: computed once (by the weight gradient's product
     // over the sequence's rows, which reads them anyway, or apart).
@@ -465,7 +483,7 @@ func projectionBackward(
         for bias in biases { accumulate(sums.pointer, into: bias.gradientBuffer(), count: gates) }
         if let columnSums { accumulate(sums.pointer, into: columnSums, count: gates) }
     }
-    if x.requiresGrad && !inputGradientMade {
+    if x.requiresGrad && stepGradients.input == nil {
         gemm(transposeA: false, transposeB: false, m: inputRows, n: inputs, k: gates,
              a: gradInput, lda: gates, b: weightIH.data, ldb: inputs, beta: 1, c: x.gradientBuffer(), ldc: inputs)
     }

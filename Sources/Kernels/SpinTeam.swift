@@ -54,21 +54,7 @@ public final class SpinTeam: @unchecked Sendable {
             for part in 0..<parts { body(part) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            job = body
-            runNumber = (runNumber + 1) & 0xFFFF_FFFF
-            unfinished.store(parts, ordering: .relaxed)
-            let reserved: UInt64 = callerTakesPartZero ? 1 : 0
-            state.store(runNumber << 32 | UInt64(parts) << 16 | reserved, ordering: .releasing)
-            if callerTakesPartZero {
-                body(0)
-                unfinished.subtract(1, ordering: .releasing)
-            }
-            claimParts(of: runNumber)
-            while unfinished.load(ordering: .acquiring) > 0 {}
-            job = nil
-        }
-        busy.store(false, ordering: .releasing)
+        publishAndWait(parts: parts, callerTakesPartZero: callerTakesPartZero, callerClaims: true, body)
     }
 
     /// Runs `body(0)` on the calling thread and each of `body(1)`, ..., `body(parts - 1)` on a helper,
@@ -79,18 +65,29 @@ public final class SpinTeam: @unchecked Sendable {
     public func runTogether(parts: Int, _ body: (Int) -> Void) -> Bool {
         guard parts >= 1, parts <= size, parts < Self.maximumParts, !stopped.load(ordering: .relaxed),
               busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+        publishAndWait(parts: parts, callerTakesPartZero: true, callerClaims: false, body)
+        return true
+    }
+
+    /// A run for a caller holding `busy`: publishes `parts` parts, runs part 0 on the calling thread
+    /// when `callerTakesPartZero`, claims further parts when `callerClaims`, returns once every part
+    /// is done, and releases `busy`.
+    private func publishAndWait(parts: Int, callerTakesPartZero: Bool, callerClaims: Bool, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { body in
             job = body
             runNumber = (runNumber + 1) & 0xFFFF_FFFF
             unfinished.store(parts, ordering: .relaxed)
-            state.store(runNumber << 32 | UInt64(parts) << 16 | 1, ordering: .releasing)
-            body(0)
-            unfinished.subtract(1, ordering: .releasing)
+            let reserved: UInt64 = callerTakesPartZero ? 1 : 0
+            state.store(runNumber << 32 | UInt64(parts) << 16 | reserved, ordering: .releasing)
+            if callerTakesPartZero {
+                body(0)
+                unfinished.subtract(1, ordering: .releasing)
+            }
+            if callerClaims { claimParts(of: runNumber) }
             while unfinished.load(ordering: .acquiring) > 0 {}
             job = nil
         }
         busy.store(false, ordering: .releasing)
-        return true
     }
 
     /// Ends the helper threads (after the run in progress, if any); later runs go inline.
