@@ -232,9 +232,11 @@ public func gruStepForward(
 /// `hPrev`, `gradH`. Out: `gradInputGates` and `gradHiddenGates` (`[B, 3H]`, pre-activation;
 /// they differ only in the n block, `dn_pre` vs `dn_pre * r`, which is also written to
 /// `gradHiddenN`, `[B, H]`), and `gradHPrev = gradH * z` (the direct path; the caller adds
-/// `gradHiddenGates W_hh`). `gradInputGates` and `gradHiddenN`, read only by the weight-gradient
+/// `gradHiddenGates W_hh`). `gradInputGates` and `gradHiddenN`, read mostly by the weight-gradient
 /// products after the whole sequence, are written past the caches (`stream`): with the cores far
 /// apart GRU training ran 2-3% faster (41.8-42.4k -> 42.8-43.5k tokens/s), the same with them near.
+/// `gradInputGates` is also read back at once by the step's input-side gradients (`StepGradients`
+/// in Autograd); regular stores for it were still slower (5 alternated pairs: -5.1% to +0.7%).
 public func gruStepBackward(
     gates: UnsafePointer<Float>, hiddenN: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
     gradH: UnsafePointer<Float>, gradInputGates: UnsafeMutablePointer<Float>, gradHiddenGates: UnsafeMutablePointer<Float>,
