@@ -1,19 +1,5 @@
 import Kernels
 
-extension Tensor {
-    /// A view of `shape.reduce(1, *)` elements of this tensor starting at `offset` (shares the
-    /// elements, and its gradient is that slice of this tensor's). Ops with several results build them
-    /// as views of one joint tensor, so the joint op's backward runs once, after all of them.
-    func view(offset: Int, shape: [Int]) -> Tensor {
-        let parent = self
-        let out = Tensor(shape: shape, storage: storage, offset: (data - storage.pointer) + offset)
-        // The gradient arrives in the parent's own (`gradientBase`): nothing to add in the backward.
-        out.record([parent]) { _ in }
-        if out.requiresGrad { out.gradientBase = (parent, offset) }
-        return out
-    }
-}
-
 /// Which (step, row) pairs of a padded `[T, B, ...]` batch are real: row b is active at step s
 /// when `s < lengths[b]` (every step when there are no lengths). Inactive rows carry their state
 /// unchanged, output zeros, and pass gradients straight through. Methods work on a block of rows

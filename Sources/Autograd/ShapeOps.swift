@@ -12,11 +12,18 @@ extension Tensor {
             resolved[inferred] = count / known
         }
         precondition(Tensor.elementCount(resolved) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
-        let x = self
-        let out = Tensor(shape: resolved, storage: storage, offset: data - storage.pointer)
-        // The gradient arrives in x's own (`gradientBase`): nothing to add in the backward.
-        out.record([x]) { _ in }
-        if out.requiresGrad { out.gradientBase = (x, 0) }
+        return view(offset: 0, shape: resolved)
+    }
+
+    /// A view of `shape.reduce(1, *)` elements of this tensor starting at `offset` (shares the
+    /// elements, and its gradient is that slice of this tensor's). Ops with several results build them
+    /// as views of one joint tensor, so the joint op's backward runs once, after all of them.
+    func view(offset: Int, shape: [Int]) -> Tensor {
+        let parent = self
+        let out = Tensor(shape: shape, storage: storage, offset: (data - storage.pointer) + offset)
+        // The gradient arrives in the parent's own (`gradientBase`): nothing to add in the backward.
+        out.record([parent]) { _ in }
+        if out.requiresGrad { out.gradientBase = (parent, offset) }
         return out
     }
 
