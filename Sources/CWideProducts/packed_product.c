@@ -3,6 +3,8 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include "transpose16.h"
+
 #define WIDE __attribute__((target("avx512f,fma")))
 
 int glimpse_wide_products_available(void) {
@@ -53,9 +55,36 @@ WIDE void glimpse_packed_product_wide(long m, long n, long k, const float *a, lo
     }
 }
 
+WIDE void glimpse_pack_wide(const float *w, long k, long n, long ld, int transposed, float *packed) {
+    for (long first = 0; first < n; first += 16) {
+        float *panel = packed + first * k;
+        long width = n - first < 16 ? n - first : 16;
+        __mmask16 mask = (__mmask16)((1u << width) - 1);
+        if (!transposed) {
+            for (long kk = 0; kk < k; kk++) _mm512_storeu_ps(panel + kk * 16, _mm512_maskz_loadu_ps(mask, w + kk * ld + first));
+            continue;
+        }
+        // W's rows first..<first + width, 16 of their k at a time, as 16 x 16 blocks transposed.
+        long kk = 0;
+        for (; kk + 16 <= k; kk += 16) {
+            __m512 r[16];
+            for (long q = 0; q < 16; q++) r[q] = q < width ? _mm512_loadu_ps(w + (first + q) * ld + kk) : _mm512_setzero_ps();
+            transpose16(r);
+            for (long l = 0; l < 16; l++) _mm512_storeu_ps(panel + (kk + l) * 16, r[l]);
+        }
+        for (; kk < k; kk++)
+            for (long q = 0; q < 16; q++) panel[kk * 16 + q] = q < width ? w[(first + q) * ld + kk] : 0;
+    }
+}
+
 #else
 
 int glimpse_wide_products_available(void) { return 0; }
+
+void glimpse_pack_wide(const float *w, long k, long n, long ld, int transposed, float *packed) {
+    (void)w; (void)k; (void)n; (void)ld; (void)transposed; (void)packed;
+    __builtin_trap();
+}
 
 void glimpse_packed_product_wide(long m, long n, long k, const float *a, long lda, const float *packed,
                                  float *c, long ldc, const float *start) {

@@ -163,6 +163,22 @@ final class PackedProductTests: XCTestCase {
         }
     }
 
+    /// The AVX-512 pack (16 x 16 blocks transposed in registers) writes what the portable one
+    /// does: both layouts, k below, at and past multiples of 16, a partial last panel, padded rows.
+    func testWidePackGivesThePortableLayout() throws {
+        try XCTSkipUnless(glimpse_wide_products_available() != 0, "this CPU has no AVX-512: only the portable pack runs here")
+        for (n, k) in [(16, 16), (40, 37), (7, 5), (33, 64), (256, 768)] {
+            for transposed in [false, true] {
+                let ld = (transposed ? k : n) + 3
+                let w = values((transposed ? n : k) * ld, UInt64(n + k))
+                var wide = [Float](repeating: .nan, count: packedCount(k: k, n: n)), portable = wide
+                glimpse_pack_wide(w, k, n, ld, transposed ? 1 : 0, &wide)
+                portablePackRightHandSide(w, k: k, n: n, ld: ld, transposed: transposed, into: &portable)
+                XCTAssertEqual(wide.map(\.bitPattern), portable.map(\.bitPattern), "n \(n) k \(k) transposed \(transposed)")
+            }
+        }
+    }
+
     func values(_ n: Int, _ seed: UInt64) -> [Float] {
         var state = seed
         return (0..<n).map { _ in

@@ -16,4 +16,9 @@ int glimpse_wide_products_available(void);
 void glimpse_packed_product_wide(long m, long n, long k, const float *a, long lda, const float *packed,
                                  float *c, long ldc, const float *start);
 
+// `packRightHandSide` of Kernels: B of `A * op(W)` in panels of 16 columns, `packed[p][kk][l] =
+// B[kk, 16 p + l]` (zero past n), from W `[n, k]` (`transposed`: B = W^T) or `[k, n]`, with row
+// stride `ld`. The same values as the Swift code, 16 x 16 blocks transposed in registers.
+void glimpse_pack_wide(const float *w, long k, long n, long ld, int transposed, float *packed);
+
 #endif
