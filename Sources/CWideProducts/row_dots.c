@@ -17,7 +17,8 @@ WIDE static inline float row_sum(__m512 acc) {
     return (v[0] + v[1]) + (v[2] + v[3]);
 }
 
-WIDE void glimpse_row_dots_wide(const float *w, long ld, long k, const float *x, long first, long count, float *y, int accumulate) {
+WIDE void glimpse_row_dots_wide(const float *w, long ld, long k, const float *x, long first, long count, float *y, int accumulate,
+                                const float *start) {
     long body = k - k % 16;
     for (long r = 0; r < count; r += 4) {
         long rows = count - r < 4 ? count - r : 4;
@@ -36,14 +37,15 @@ WIDE void glimpse_row_dots_wide(const float *w, long ld, long k, const float *x,
             float xk = x[kk], p0 = w0[kk] * xk, p1 = w1[kk] * xk, p2 = w2[kk] * xk, p3 = w3[kk] * xk;
             sums[0] = sums[0] + p0; sums[1] = sums[1] + p1; sums[2] = sums[2] + p2; sums[3] = sums[3] + p3;
         }
-        for (long i = 0; i < rows; i++) y[r + i] = accumulate ? y[r + i] + sums[i] : sums[i];
+        for (long i = 0; i < rows; i++) y[r + i] = accumulate ? y[r + i] + sums[i] : start ? start[r + i] + sums[i] : sums[i];
     }
 }
 
 #else
 
-void glimpse_row_dots_wide(const float *w, long ld, long k, const float *x, long first, long count, float *y, int accumulate) {
-    (void)w; (void)ld; (void)k; (void)x; (void)first; (void)count; (void)y; (void)accumulate;
+void glimpse_row_dots_wide(const float *w, long ld, long k, const float *x, long first, long count, float *y, int accumulate,
+                           const float *start) {
+    (void)w; (void)ld; (void)k; (void)x; (void)first; (void)count; (void)y; (void)accumulate; (void)start;
     __builtin_trap();
 }
 

@@ -4,11 +4,18 @@ import CWideProducts
 /// streamed once per step and arithmetic is cheap: rows are dotted with the vector four at a time,
 /// each with two accumulators, so eight FMA chains are in flight.
 
-/// `y[i] = sum_k W[rows.lowerBound + i, k] * x[k]` (plus `y[i]` when `accumulate`), W row-major
-/// with row stride `ld`, for the rows in `rows`.
+/// `y[i] = sum_k W[rows.lowerBound + i, k] * x[k]` (plus `y[i]` when `accumulate`, else plus
+/// `start[i]` when given: a bias, with the bits of copying it into y and accumulating, without the
+/// copy), W row-major with row stride `ld`, for the rows in `rows`.
 public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, x: UnsafePointer<Float>, rows: Range<Int>,
-                    into y: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-    rowDots(w, ld: ld, k: k, vectors: 1, x: x, xStride: k, rows: rows, into: y, yStride: rows.count, accumulate: accumulate)
+                    into y: UnsafeMutablePointer<Float>, accumulate: Bool = false, start: UnsafePointer<Float>? = nil) {
+    if wideProductsAvailable {
+        glimpse_row_dots_wide(w, ld, k, x, rows.lowerBound, rows.count, y, accumulate ? 1 : 0, start)
+        return
+    }
+    if !accumulate, let start { y.update(from: start, count: rows.count) }
+    portableRowDots(w, ld: ld, k: k, vectors: 1, x: x, xStride: k, rows: rows, into: y, yStride: rows.count,
+                    accumulate: accumulate || start != nil)
 }
 
 /// The same for several vectors at once (the hypotheses of a beam, a batch of images):
@@ -18,7 +25,7 @@ public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, x: UnsafePointer
 public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, vectors: Int, x: UnsafePointer<Float>, xStride: Int,
                     rows: Range<Int>, into y: UnsafeMutablePointer<Float>, yStride: Int, accumulate: Bool = false) {
     if vectors == 1 && wideProductsAvailable {
-        glimpse_row_dots_wide(w, ld, k, x, rows.lowerBound, rows.count, y, accumulate ? 1 : 0)
+        glimpse_row_dots_wide(w, ld, k, x, rows.lowerBound, rows.count, y, accumulate ? 1 : 0, nil)
     } else {
         portableRowDots(w, ld: ld, k: k, vectors: vectors, x: x, xStride: xStride, rows: rows, into: y, yStride: yStride, accumulate: accumulate)
     }
@@ -78,12 +85,12 @@ func horizontalSums(_ a: Float8, _ b: Float8, _ c: Float8, _ d: Float8) -> SIMD4
 /// Alternating the order from one step to the next keeps the most recently read weights (still in
 /// cache) first, when a core's share of the weights is a little larger than its cache.
 public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, x: UnsafePointer<Float>, rows: Range<Int>,
-                    into y: UnsafeMutablePointer<Float>, accumulate: Bool = false, descending: Bool) {
-    guard descending else { return rowDots(w, ld: ld, k: k, x: x, rows: rows, into: y, accumulate: accumulate) }
+                    into y: UnsafeMutablePointer<Float>, accumulate: Bool = false, start: UnsafePointer<Float>? = nil, descending: Bool) {
+    guard descending else { return rowDots(w, ld: ld, k: k, x: x, rows: rows, into: y, accumulate: accumulate, start: start) }
     var upper = rows.upperBound
     while upper > rows.lowerBound {
-        let lower = max(rows.lowerBound, upper - 32)
-        rowDots(w, ld: ld, k: k, x: x, rows: lower..<upper, into: y + (lower - rows.lowerBound), accumulate: accumulate)
+        let lower = max(rows.lowerBound, upper - 32), offset = lower - rows.lowerBound
+        rowDots(w, ld: ld, k: k, x: x, rows: lower..<upper, into: y + offset, accumulate: accumulate, start: start.map { $0 + offset })
         upper = lower
     }
 }

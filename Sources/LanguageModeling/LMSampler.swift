@@ -110,9 +110,8 @@ public final class LMSampler {
     /// `logits = fc(h)` for the stepper's top hidden state `h`.
     func readOut(_ h: UnsafePointer<Float>) {
         logits.withUnsafeMutableBufferPointer { out in
-            out.baseAddress!.update(from: model.fc.bias!.data, count: vocabulary.count)
             rowDots(model.fc.weight.data, ld: model.configuration.hidden, k: model.configuration.hidden, x: h,
-                    rows: 0..<vocabulary.count, into: out.baseAddress!, accumulate: true)
+                    rows: 0..<vocabulary.count, into: out.baseAddress!, start: model.fc.bias!.data)
         }
     }
 

@@ -252,11 +252,18 @@ final class RowDotsTests: XCTestCase {
             let w = values((first + rows) * ld), x = values(k)
             for accumulate in [false, true] {
                 var wide = values(rows), portable = wide
-                glimpse_row_dots_wide(w, ld, k, x, first, rows, &wide, accumulate ? 1 : 0)
+                glimpse_row_dots_wide(w, ld, k, x, first, rows, &wide, accumulate ? 1 : 0, nil)
                 portableRowDots(w, ld: ld, k: k, vectors: 1, x: x, xStride: k, rows: first..<(first + rows), into: &portable, yStride: rows,
                                 accumulate: accumulate)
                 XCTAssertEqual(wide.map(\.bitPattern), portable.map(\.bitPattern), "rows \(rows) k \(k) first \(first) accumulate \(accumulate)")
             }
+            // From a start row (a bias): the bits of copying it into y, then accumulating.
+            let start = values(rows)
+            var wide = [Float](repeating: .nan, count: rows), portable = start
+            glimpse_row_dots_wide(w, ld, k, x, first, rows, &wide, 0, start)
+            portableRowDots(w, ld: ld, k: k, vectors: 1, x: x, xStride: k, rows: first..<(first + rows), into: &portable, yStride: rows,
+                            accumulate: true)
+            XCTAssertEqual(wide.map(\.bitPattern), portable.map(\.bitPattern), "rows \(rows) k \(k) first \(first) from a start row")
         }
     }
 }

@@ -14,6 +14,9 @@ public final class RecurrentStepper {
     let gateCount: Int
     public let layerCount: Int, hiddenSize: Int, inputSize: Int
     let weightIH: [Tensor], weightHH: [Tensor], biasIH: [Tensor?], biasHH: [Tensor?]
+    /// Per layer, the bias the input part starts from: `b_ih` (GRU), `b_ih + b_hh` (LSTM, which
+    /// adds both there), nil without biases. Copied when the stepper is made.
+    let inputBias: [Buffer?]
     var hidden: [Buffer]
     let cell: [Buffer], nextHidden: Buffer
     /// The first layer's input gates for `step(input:)`, written by the calling thread alone.
@@ -32,7 +35,8 @@ public final class RecurrentStepper {
         didSet { scratch = Self.partScratch(parts: workers, gates: gateCount * hiddenSize, layers: layerCount) }
     }
 
-    /// A stepper over an LSTM stack (one direction; the weights are read live, not copied).
+    /// A stepper over an LSTM stack (one direction; the weights are read live, not copied, the biases
+    /// of the input part are copied once).
     public convenience init(_ lstm: LSTM) {
         precondition(lstm.directionCount == 1, "RecurrentStepper runs one direction")
         let cells = lstm.cells.map { $0[0] }
@@ -54,6 +58,13 @@ public final class RecurrentStepper {
         gateCount = gates
         layerCount = cells.count; hiddenSize = hidden; inputSize = input
         weightIH = cells.map(\.0); weightHH = cells.map(\.1); biasIH = cells.map(\.2); biasHH = cells.map(\.3)
+        inputBias = cells.map { cell in
+            let (a, b) = (cell.2, kind == .lstm ? cell.3 : nil)
+            guard a != nil || b != nil else { return nil }
+            let bias = Buffer(count: gates * hidden)
+            fillRows(bias.pointer, rows: 1, columns: gates * hidden, a: a.map { UnsafePointer($0.data) }, b: b.map { UnsafePointer($0.data) })
+            return bias
+        }
         self.hidden = (0..<cells.count).map { _ in Buffer(count: hidden) }
         cell = (0..<cells.count).map { _ in Buffer(count: kind == .lstm ? hidden : 0) }
         nextHidden = Buffer(count: hidden)
@@ -137,19 +148,21 @@ public final class RecurrentStepper {
     /// Rows `rows` of layer `layer`'s input part, `W_ih x + b_ih` (+ `b_hh` for an LSTM, which adds
     /// both biases there), into `out[0..<rows.count]`.
     func inputPart(layer: Int, x: UnsafePointer<Float>, rows: Range<Int>, into out: UnsafeMutablePointer<Float>, descending: Bool = false) {
-        fillRows(out, rows: 1, columns: rows.count, a: biasIH[layer].map { UnsafePointer($0.data + rows.lowerBound) },
-                 b: kind == .lstm ? biasHH[layer].map { UnsafePointer($0.data + rows.lowerBound) } : nil)
         let width = layer == 0 ? inputSize : hiddenSize
-        rowDots(weightIH[layer].data, ld: width, k: width, x: x, rows: rows, into: out, accumulate: true, descending: descending)
+        let bias = inputBias[layer].map { UnsafePointer($0.pointer + rows.lowerBound) }
+        if bias == nil { out.update(repeating: 0, count: rows.count) }
+        rowDots(weightIH[layer].data, ld: width, k: width, x: x, rows: rows, into: out, accumulate: bias == nil, start: bias,
+                descending: descending)
     }
 
     /// Rows `rows` of layer `layer`'s hidden part, `W_hh h` (+ `b_hh` for a GRU, which needs it
     /// apart for the n gate), into `out[0..<rows.count]`; `h` is the layer's state, or `state`.
     func hiddenPart(layer: Int, state: UnsafePointer<Float>? = nil, rows: Range<Int>, into out: UnsafeMutablePointer<Float>,
                     descending: Bool = false) {
+        // `b_hh + W_hh h` has the bits of `W_hh h + b_hh` (addition commutes exactly).
+        let bias = kind == .gru ? biasHH[layer].map { UnsafePointer($0.data + rows.lowerBound) } : nil
         rowDots(weightHH[layer].data, ld: hiddenSize, k: hiddenSize, x: state ?? UnsafePointer(hidden[layer].pointer), rows: rows,
-                into: out, descending: descending)
-        if kind == .gru, let bias = biasHH[layer] { accumulate(bias.data + rows.lowerBound, into: out, count: rows.count) }
+                into: out, start: bias, descending: descending)
     }
 
     /// The element-wise update of `units` of layer `layer` from its input and hidden parts
