@@ -7,9 +7,8 @@ final class StageSignals: @unchecked Sendable {
     /// First stage: the step whose first-layer state is written. Second stage: the step whose
     /// first-layer input gates `nextInput` holds.
     let step = Atomic<Int>(-1)
-    /// First stage: the second-layer state whose share of the hidden product is made. Second
-    /// stage: the step whose second-layer state is written.
-    let other = Atomic<Int>(-2)
+    /// First stage: the step whose share of layer 2's input product is made. Second stage: unused.
+    let other = Atomic<Int>(-1)
     /// Second stage: the next step's first-layer input gates (nil: stop), published by `step`.
     var nextInput: UnsafePointer<Float>?
     private let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) =
@@ -20,11 +19,15 @@ extension RecurrentStepper {
     /// `generate` for a stack of two layers on two cores, as a two-stage pipeline instead of
     /// splitting each layer's units over the cores:
     /// - the first stage (a helper core) makes layer 1's update as soon as the input is known, then
-    ///   `W_hh1 h1` for the next step, then its share of `W_hh2 h2` (units `0..<split`);
-    /// - the second stage (the calling thread) makes `W_ih2 h1` once layer 1's state is published,
-    ///   layer 2's update, the read-out (`next`), then the rest of `W_hh2 h2`.
-    /// Each step waits only for the data it needs (layer 1's state; the share of the hidden
-    /// product; the next input), so layer 1's hidden product runs beside layer 2's input product.
+    ///   its share of layer 2's input product `W_ih2 h1` (units `0..<split` of every gate), then
+    ///   `W_hh1 h1` for the next step;
+    /// - the second stage (the calling thread) makes the rest of `W_ih2 h1` once layer 1's state is
+    ///   published, layer 2's update, the read-out (`next`), then all of `W_hh2 h2` for the next step.
+    /// Layer 2's state never leaves the calling thread, and what crosses between the cores (the
+    /// input, layer 1's state, the share of `W_ih2 h1`) is made several microseconds before it is
+    /// read: neither stage waits for a hand-over while the other idles. (With the helper making a
+    /// share of `W_hh2 h2` instead, each step waited twice for the other core, about a microsecond
+    /// in all with the cores near.)
     /// Every row is dotted by the same kernel as in `step`, so states and outputs are those of
     /// `step(firstLayerInputGates:)` in a loop. Returns false, with nothing run, when the team
     /// cannot run both stages at once.
@@ -36,26 +39,25 @@ extension RecurrentStepper {
         let secondStates = [Buffer(unsharedCount: H), Buffer(unsharedCount: H)]
         firstStates[1].pointer.update(from: hidden[0].pointer, count: H)
         secondStates[1].pointer.update(from: hidden[1].pointer, count: H)
-        let firstHidden = Buffer(unsharedCount: G * H), secondInput = Buffer(unsharedCount: G * H)
-        let shares = (first: Buffer(unsharedCount: G * H), second: Buffer(unsharedCount: G * H))
+        // Each stage writes its own rows of layer 2's input product into a buffer of its own.
+        let firstHidden = Buffer(unsharedCount: G * H), secondHidden = Buffer(unsharedCount: G * H)
+        let inputShares = (first: Buffer(unsharedCount: G * H), second: Buffer(unsharedCount: G * H))
         let firstStage = StageSignals(), secondStage = StageSignals()
         secondStage.nextInput = first
         secondStage.step.store(0, ordering: .releasing)
         var last = -1
 
-        // Rows of `W_hh2 h2` for units `units` of every gate.
-        func secondHiddenShare(_ units: Range<Int>, state: UnsafePointer<Float>, into out: Buffer, descending: Bool) {
+        // Rows of `W_ih2 h1` for units `units` of every gate.
+        func secondInputShare(_ units: Range<Int>, state: UnsafePointer<Float>, into out: Buffer, descending: Bool) {
             for j in 0..<G {
                 let q = descending ? G - 1 - j : j
                 let rows = (q * H + units.lowerBound)..<(q * H + units.upperBound)
-                if !rows.isEmpty { hiddenPart(layer: 1, state: state, rows: rows, into: out.pointer + rows.lowerBound, descending: descending) }
+                if !rows.isEmpty { inputPart(layer: 1, x: state, rows: rows, into: out.pointer + rows.lowerBound, descending: descending) }
             }
         }
 
         func runFirstStage() {
             hiddenPart(layer: 0, state: firstStates[1].pointer, rows: 0..<(G * H), into: firstHidden.pointer)
-            secondHiddenShare(0..<split, state: secondStates[1].pointer, into: shares.first, descending: false)
-            firstStage.other.store(-1, ordering: .releasing)
             var t = 0
             while true {
                 while secondStage.step.load(ordering: .acquiring) < t {}
@@ -64,33 +66,31 @@ extension RecurrentStepper {
                 updateUnits(layer: 0, units: 0..<H, inputGates: input, hiddenGates: firstHidden.pointer,
                             previous: firstStates[(t + 1) & 1].pointer, into: state)
                 firstStage.step.store(t, ordering: .releasing)
-                hiddenPart(layer: 0, state: state, rows: 0..<(G * H), into: firstHidden.pointer, descending: descending)
-                while secondStage.other.load(ordering: .acquiring) < t {}
-                secondHiddenShare(0..<split, state: secondStates[t & 1].pointer, into: shares.first, descending: descending)
+                secondInputShare(0..<split, state: state, into: inputShares.first, descending: descending)
                 firstStage.other.store(t, ordering: .releasing)
+                hiddenPart(layer: 0, state: state, rows: 0..<(G * H), into: firstHidden.pointer, descending: descending)
                 t += 1
             }
         }
 
         func runSecondStage() {
-            secondHiddenShare(split..<H, state: secondStates[1].pointer, into: shares.second, descending: false)
+            hiddenPart(layer: 1, state: secondStates[1].pointer, rows: 0..<(G * H), into: secondHidden.pointer)
             var t = 0
             while true {
                 while firstStage.step.load(ordering: .acquiring) < t {}
                 let state = secondStates[t & 1].pointer, previous = secondStates[(t + 1) & 1].pointer, descending = t & 1 == 1
-                inputPart(layer: 1, x: firstStates[t & 1].pointer, rows: 0..<(G * H), into: secondInput.pointer, descending: descending)
-                while firstStage.other.load(ordering: .acquiring) < t - 1 {}
-                updateUnits(layer: 1, units: 0..<split, inputGates: secondInput.pointer, hiddenGates: shares.first.pointer,
+                secondInputShare(split..<H, state: firstStates[t & 1].pointer, into: inputShares.second, descending: descending)
+                while firstStage.other.load(ordering: .acquiring) < t {}
+                updateUnits(layer: 1, units: 0..<split, inputGates: inputShares.first.pointer, hiddenGates: secondHidden.pointer,
                             previous: previous, into: state)
-                updateUnits(layer: 1, units: split..<H, inputGates: secondInput.pointer, hiddenGates: shares.second.pointer,
+                updateUnits(layer: 1, units: split..<H, inputGates: inputShares.second.pointer, hiddenGates: secondHidden.pointer,
                             previous: previous, into: state)
-                secondStage.other.store(t, ordering: .releasing)
                 last = t
                 let input = next(state)
                 secondStage.nextInput = input
                 secondStage.step.store(t + 1, ordering: .releasing)
                 guard input != nil else { return }
-                secondHiddenShare(split..<H, state: state, into: shares.second, descending: descending)
+                hiddenPart(layer: 1, state: state, rows: 0..<(G * H), into: secondHidden.pointer, descending: descending)
                 t += 1
             }
         }
