@@ -49,7 +49,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "glimpse-bench",
-            dependencies: ["NN", "Kernels", "CBLAS", "ImageIO", "Captioning"]
+            dependencies: ["NN", "Kernels", "CBLAS", "ImageIO", "Captioning", "LanguageModeling"]
         ),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CWideProducts"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
