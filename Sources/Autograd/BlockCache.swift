@@ -46,13 +46,15 @@ final class BlockCache: Sendable {
         if size >= Self.minimumBytes {
             let me = pthread_self()
             let cached: Int? = store.withLock { store in
-                guard var list = store.blocks[size], !list.isEmpty else { return nil }
-                let searched = list.indices.suffix(Self.ownBlockSearch)
-                let index = searched.last(where: { pthread_equal(list[$0].thread, me) != 0 }) ?? list.index(before: list.endIndex)
-                let block = list.remove(at: index)
-                store.blocks[size] = list
+                // The index is found first, so that the list is then changed in place (not copied).
+                let found: Int? = store.blocks[size].flatMap { list in
+                    guard !list.isEmpty else { return nil }
+                    let searched = list.indices.suffix(Self.ownBlockSearch)
+                    return searched.last(where: { pthread_equal(list[$0].thread, me) != 0 }) ?? list.index(before: list.endIndex)
+                }
+                guard let index = found else { return nil }
                 store.bytes -= size
-                return block.address
+                return store.blocks[size]!.remove(at: index).address
             }
             if let cached, let block = UnsafeMutableRawPointer(bitPattern: cached) { return block }
         }
