@@ -68,7 +68,7 @@ public func gemm(
         }
         return
     }
-    if wideProductsAvailable && !transposeB && alpha == 1 && (beta == 0 || beta == 1) && n <= 256 && m * n <= wideGemmMaximumOutput {
+    if !transposeB && alpha == 1 && (beta == 0 || beta == 1) && wideGemmRuns(m: m, n: n) {
         glimpse_gemm_wide(transposeA ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, beta == 1 ? 1 : 0)
         return
     }
@@ -122,8 +122,7 @@ public func gemmOverRowBlocks(
 ) {
     if m == 0 || n == 0 || steps == 0 { return }
     precondition(columnSums == nil || lda == m, "column sums are made from packed rows of A")
-    let wide = wideProductsAvailable && n <= 256 && m * n <= wideGemmMaximumOutput
-    guard wide && blocks > 1 && blocks <= batch && 2 * m * n * steps * batch >= parallelGemmFlops else {
+    guard wideGemmRuns(m: m, n: n) && blocks > 1 && blocks <= batch && 2 * m * n * steps * batch >= parallelGemmFlops else {
         gemm(transposeA: true, transposeB: false, m: m, n: n, k: steps * batch, a: a, lda: lda, b: b, ldb: ldb, beta: 1, c: c, ldc: ldc)
         if let columnSums { addColumnSums(a, rows: steps * batch, columns: m, into: columnSums) }
         return
@@ -189,6 +188,11 @@ public func gemmReference(
 /// re-reads C for every 128 values of k, which larger products cannot keep in the core's cache:
 /// square products of 1024 and 2048 ran at 50 and 40 GFLOP/s there, against about 100 in OpenBLAS.
 public let wideGemmMaximumOutput = 1 << 18
+
+/// Whether a product with a C of `m x n` runs in `CWideProducts` (on this CPU, at this size).
+func wideGemmRuns(m: Int, n: Int) -> Bool {
+    wideProductsAvailable && n <= 256 && m * n <= wideGemmMaximumOutput
+}
 
 /// Products of fewer flops than this run on one core (splitting them costs more than it saves).
 public let parallelGemmFlops = 2_000_000

@@ -21,11 +21,11 @@ public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, x: UnsafePointer
 /// The same for several vectors at once (the hypotheses of a beam, a batch of images):
 /// `y[v * yStride + i] = sum_k W[rows.lowerBound + i, k] * x[v * xStride + k]` for `v < vectors`.
 /// Each block of four weight rows comes from memory once and is reused from L1 for every vector.
-/// For one vector, where the CPU has AVX-512, in `CWideProducts` (the same bits).
+/// One vector runs as the single-vector `rowDots` (in `CWideProducts` where the CPU has AVX-512).
 public func rowDots(_ w: UnsafePointer<Float>, ld: Int, k: Int, vectors: Int, x: UnsafePointer<Float>, xStride: Int,
                     rows: Range<Int>, into y: UnsafeMutablePointer<Float>, yStride: Int, accumulate: Bool = false) {
-    if vectors == 1 && wideProductsAvailable {
-        glimpse_row_dots_wide(w, ld, k, x, rows.lowerBound, rows.count, y, accumulate ? 1 : 0, nil)
+    if vectors == 1 {
+        rowDots(w, ld: ld, k: k, x: x, rows: rows, into: y, accumulate: accumulate)
     } else {
         portableRowDots(w, ld: ld, k: k, vectors: vectors, x: x, xStride: xStride, rows: rows, into: y, yStride: yStride, accumulate: accumulate)
     }

@@ -13,12 +13,12 @@ if arguments.contains("--help") || arguments.contains("-h") {
     exit(0)
 }
 let report = Report(json: arguments.contains("--json"))
-let only: String? = arguments.firstIndex(of: "--only").flatMap { i in
-    arguments.index(after: i) < arguments.endIndex ? arguments[arguments.index(after: i)] : nil
+/// The argument after `option`, if any.
+func value(of option: String) -> String? {
+    arguments.firstIndex(of: option).flatMap { i in arguments.index(after: i) < arguments.endIndex ? arguments[arguments.index(after: i)] : nil }
 }
-let cells = arguments.firstIndex(of: "--cell").flatMap { i in
-    arguments.index(after: i) < arguments.endIndex ? [arguments[arguments.index(after: i)]] : nil
-} ?? ["lstm", "gru"]
+let only = value(of: "--only")
+let cells = value(of: "--cell").map { [$0] } ?? ["lstm", "gru"]
 let wanted = { (group: String) -> Bool in only == nil || only == group }
 
 if wanted("cores") { benchmarkCoreLatency(report) }
